@@ -1,0 +1,349 @@
+"""The `kg` command line: ingest, extract, query, export, viz, eval, stats."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table as RichTable
+
+from kg.paths import DEFAULT_STORE
+
+app = typer.Typer(
+    help="Turn news articles into a knowledge graph of diplomatic meetings, visits and calls.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    Path, typer.Option("--store", help="Store directory (embedded Oxigraph).", show_default=True)
+]
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _published(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--published must be a date as YYYY-MM-DD, not {value!r}", 2)
+    return None
+
+
+def _open(store_dir: Path, read_only: bool = False):  # type: ignore[no-untyped-def]
+    from kg.store import StoreError, open_store
+
+    try:
+        return open_store(store_dir, read_only=read_only)
+    except StoreError as error:
+        fail(str(error))
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err,
+        transient=True, disable=not err.is_terminal,
+    )
+
+
+def _articles(paths: list[str], published: Optional[date]):  # type: ignore[no-untyped-def]
+    """Articles and problems from the paths, the problems printed as they come."""
+    from kg.read import ReadProblem, read_paths
+
+    problems: list[ReadProblem] = []
+
+    def generate():  # type: ignore[no-untyped-def]
+        for item in read_paths(paths, published=published):
+            if isinstance(item, ReadProblem):
+                problems.append(item)
+                err.print(f"[red]skipped[/] {item}", highlight=False, soft_wrap=True)
+            else:
+                yield item
+
+    return generate(), problems
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs or .zip archives.")],
+    store: StoreOption = DEFAULT_STORE,
+    published: Annotated[Optional[str], typer.Option(
+        help="Publication date (YYYY-MM-DD) for plain-text files.")] = None,
+) -> None:
+    """Extract events from articles and store them (re-ingesting an article replaces it)."""
+    import time
+
+    from kg.extract import UnsupportedLanguage, extract
+    from kg.model import extraction_quads
+    from kg.store import ensure_reference, replace_graph
+
+    db = _open(store)
+    ensure_reference(db)
+    articles, problems = _articles(paths, _published(published))
+    counts = {"articles": 0, "events": 0, "meeting": 0, "visit": 0, "call": 0}
+    started = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task("ingesting", total=None, rate="")
+        for article in articles:
+            try:
+                extraction = extract(article)
+            except UnsupportedLanguage as error:
+                problems.append(_problem(article.origin or article.id, str(error)))
+                err.print(f"[red]skipped[/] {article.origin or article.id}: {error}")
+                continue
+            replace_graph(db, article.id, extraction_quads(extraction))
+            counts["articles"] += 1
+            counts["events"] += len(extraction.events)
+            for event in extraction.events:
+                counts[event.type] += 1
+            elapsed = time.perf_counter() - started
+            progress.update(task, advance=1,
+                            rate=f"{counts['articles'] / max(elapsed, 1e-6):.0f} articles/s")
+    db.flush()
+    out.print(
+        f"ingested {counts['articles']} articles into {store}: {counts['events']} events "
+        f"({counts['meeting']} meetings, {counts['visit']} visits, {counts['call']} calls)"
+        + (f"; {len(problems)} skipped" if problems else ""),
+        highlight=False,
+    )
+    if problems:
+        raise typer.Exit(1)
+
+
+def _problem(origin: str, message: str):  # type: ignore[no-untyped-def]
+    from kg.read import ReadProblem
+
+    return ReadProblem(origin, message)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs or .zip archives.")],
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (the events export) or table.")] = "jsonl",
+    published: Annotated[Optional[str], typer.Option(
+        help="Publication date (YYYY-MM-DD) for plain-text files.")] = None,
+) -> None:
+    """Extract events without a store and print them (one JSON line per article)."""
+    import pyoxigraph as ox
+
+    from kg.export import extraction_record
+    from kg.extract import UnsupportedLanguage
+    from kg.extract import extract as run_extract
+
+    if fmt not in ("jsonl", "table"):
+        fail(f"unknown format {fmt!r}; use jsonl or table", 2)
+    scratch = ox.Store()
+    articles, problems = _articles(paths, _published(published))
+    for article in articles:
+        try:
+            extraction = run_extract(article)
+        except UnsupportedLanguage as error:
+            problems.append(_problem(article.origin or article.id, str(error)))
+            err.print(f"[red]skipped[/] {article.origin or article.id}: {error}")
+            continue
+        record = extraction_record(extraction, scratch)
+        if fmt == "jsonl":
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            _print_events(record)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _print_events(record: dict) -> None:  # type: ignore[type-arg]
+    table = RichTable(title=f"{record['id']}: {len(record['events'])} events", show_lines=True)
+    for column in ("type", "status", "date", "place", "participants", "topics"):
+        table.add_column(column)
+    for e in record["events"]:
+        people = "\n".join(f"{p['label']} ({p['role']}, {p['country'] or p['org'] or '?'})"
+                           for p in e["participants"])
+        place = e["place"]["label"] if e["place"] else ""
+        table.add_row(e["type"], e["status"], e["date"] or "", place, people, ", ".join(e["topics"]))
+    out.print(table)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(
+        help="SPARQL text, a .rq file, or the name of a query in ontology/queries/.")],
+    store: StoreOption = DEFAULT_STORE,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
+) -> None:
+    """Run a SPARQL query on the store."""
+    from kg.queries import Table, named_queries, run_select, table_to
+
+    if fmt not in ("table", "csv", "tsv", "json"):
+        fail(f"unknown format {fmt!r}; use table, csv, tsv or json", 2)
+    named = named_queries()
+    if sparql in named:
+        text = named[sparql].text
+    elif sparql.endswith(".rq"):
+        path = Path(sparql)
+        if not path.exists():
+            fail(f"{path}: no such query file")
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = sparql
+    db = _open(store, read_only=True)
+    try:
+        result = run_select(db, text)
+    except SyntaxError as error:
+        fail(f"invalid SPARQL: {error}")
+        return
+    except OSError as error:
+        fail(f"the query failed: {error}")
+        return
+    if isinstance(result, bool):
+        out.print("true" if result else "false")
+    elif isinstance(result, Table):
+        if fmt == "table":
+            table = RichTable(*result.columns, caption=f"{len(result.rows)} rows")
+            for row in result.rows:
+                table.add_row(*["" if v is None else v for v in row])
+            out.print(table)
+        else:
+            sys.stdout.write(table_to(result, fmt))
+    else:
+        import pyoxigraph as ox
+
+        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+
+
+@app.command()
+def export(
+    what: Annotated[str, typer.Argument(help="graph (RDF) or events (the JSON Lines contract).")] = "graph",
+    store: StoreOption = DEFAULT_STORE,
+    fmt: Annotated[str, typer.Option("--format", help=(
+        "For graph: turtle, trig, nquads, jsonld, ntriples, rdfxml."))] = "trig",
+    output: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of stdout.")] = None,
+    reference: Annotated[bool, typer.Option(help="Include the reference graph.")] = False,
+) -> None:
+    """Write the graph (RDF) or the events (JSON Lines) from the store."""
+    from kg.export import RDF_FORMATS, dump_rdf, events_by_article, write_jsonl
+
+    if what not in ("graph", "events"):
+        fail(f"unknown export {what!r}; use graph or events", 2)
+    if what == "graph" and fmt not in RDF_FORMATS:
+        fail(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS)}", 2)
+    db = _open(store, read_only=True)
+    if what == "events":
+        if output:
+            with output.open("w", encoding="utf-8") as handle:
+                count = write_jsonl(events_by_article(db), handle)
+            err.print(f"wrote {count} articles to {output}")
+        else:
+            write_jsonl(events_by_article(db), sys.stdout)
+        return
+    if output:
+        with output.open("wb") as binary:
+            dump_rdf(db, fmt, binary, include_reference=reference)
+        err.print(f"wrote {output}")
+    else:
+        dump_rdf(db, fmt, sys.stdout.buffer, include_reference=reference)
+
+
+@app.command()
+def viz(
+    output: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("graph.html"),
+    store: StoreOption = DEFAULT_STORE,
+    lang: Annotated[str, typer.Option(help="Preferred label language: en, ar or fr.")] = "en",
+) -> None:
+    """Write an interactive graph of the store as one HTML file that works offline."""
+    from kg.graphs import event_graph
+    from kg.viz import write_graph_html
+
+    db = _open(store, read_only=True)
+    graph = event_graph(db, lang=lang)
+    if graph.number_of_nodes() == 0:
+        err.print("[yellow]the store holds no events; the graph is empty[/]")
+    path = write_graph_html(graph, output)
+    out.print(f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → "
+              f"{path.resolve()}", highlight=False)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold annotations (JSON Lines, see GUIDELINES).")],
+    pred: Annotated[Optional[Path], typer.Option(
+        help="Score this events export instead of extracting the gold articles.")] = None,
+    by_lang: Annotated[bool, typer.Option("--by-lang", help="Split the figures by language.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Score extraction against gold annotations (precision, recall, F1, accuracies)."""
+    import pyoxigraph as ox
+
+    from kg.evaluate import format_report, load_gold, load_predictions, score, score_by_lang
+    from kg.export import extraction_record
+    from kg.extract import extract as run_extract
+    from kg.read import ReadProblem, article_from_record
+
+    if not gold.exists():
+        fail(f"{gold}: no such file")
+    try:
+        gold_records = load_gold(gold)
+        predictions = load_predictions(pred) if pred else None
+    except (ValueError, OSError) as error:
+        fail(str(error))
+        return
+    if predictions is None:
+        predictions = {}
+        scratch = ox.Store()
+        for record in gold_records:
+            article = article_from_record(record, f"{gold}:{record.get('id')}")
+            if isinstance(article, ReadProblem):
+                err.print(f"[red]skipped[/] {article}")
+                continue
+            predictions[article.id] = extraction_record(run_extract(article), scratch)["events"]
+    overall = score(gold_records, predictions)
+    split = score_by_lang(gold_records, predictions) if by_lang else None
+    if as_json:
+        payload = {"all": overall.to_dict()}
+        if split:
+            payload.update({k: v.to_dict() for k, v in split.items()})
+        out.print_json(json.dumps(payload))
+    else:
+        out.print(format_report(overall, split))
+
+
+@app.command()
+def stats(store: StoreOption = DEFAULT_STORE) -> None:
+    """Figures of the store: articles, events by type, actors, triples."""
+    from kg.queries import Table, run_select
+
+    db = _open(store, read_only=True)
+    q = """PREFIX dk: <https://w3id.org/dipkg/ontology#>
+    SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?type
+      FILTER(?type IN (dk:Meeting, dk:Visit, dk:Call)) } } GROUP BY ?type"""
+    result = run_select(db, q)
+    from kg.store import article_count
+
+    table = RichTable("measure", "value", title=f"store {store}")
+    table.add_row("articles", str(article_count(db)))
+    if isinstance(result, Table):
+        for type_iri, count in result.rows:
+            table.add_row(f"events: {(type_iri or '').rsplit('#', 1)[-1].lower()}", count or "0")
+    table.add_row("quads", str(len(db)))
+    out.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

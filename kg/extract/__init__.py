@@ -1,0 +1,98 @@
+"""Extraction: from an article to its diplomatic events.
+
+The pipeline is a list of small steps over one Document, each a plain function:
+make_document → actors per sentence → events per trigger → coreference → diplomatic filter →
+merge → topics and concerns. Everything it knows about words and the world comes from the
+lexicon (ontology/), never from code.
+"""
+
+from __future__ import annotations
+
+from kg.analyse import SUPPORTED_LANGS, article_language
+from kg.extract.actors import ActorFinder, resolve_coreference
+from kg.extract.dates import date_mentions
+from kg.extract.document import Document, make_document
+from kg.extract.events import (
+    build_event,
+    confidence,
+    dedupe_participants,
+    is_diplomatic,
+    merge_events,
+    substitute_office_holders,
+    trigger_windows,
+)
+from kg.extract.topics import assign_topics
+from kg.lexicon import load_lexicon
+from kg.records import Actor, Article, Event, Extraction
+
+
+class UnsupportedLanguage(ValueError):
+    """The article is in a language the project has no data for."""
+
+
+def extract(article: Article) -> Extraction:
+    """The diplomatic events of one article."""
+    lang = article_language(article)
+    if lang not in SUPPORTED_LANGS:
+        raise UnsupportedLanguage(
+            f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED_LANGS)})"
+        )
+    doc = make_document(article, lang, load_lexicon(lang))
+    return Extraction(article=article, lang=lang, events=find_events(doc))
+
+
+def find_events(doc: Document) -> list[Event]:
+    finder = ActorFinder(doc)
+    all_actors: list[Actor] = []
+    candidates: list[tuple[int, Event]] = []
+    country_mentions: list[tuple[int, str]] = []
+    for s_index, sentence in enumerate(doc.sentences):
+        found = finder.find(sentence)
+        all_actors += found.actors
+        for m in sentence.matches:
+            if m.kind in ("country", "nisba"):
+                country_mentions.append((m.start, m.key))
+        windows = trigger_windows(sentence, found)
+        if not windows:
+            continue
+        dates = date_mentions(sentence, doc.text, doc.article.published)
+        owner = {
+            i: min(range(len(windows)), key=lambda w: _distance(windows[w].trigger, d.start, d.end))
+            for i, d in enumerate(dates)
+        }
+        in_sentence: list[Event] = []
+        for w_index, window in enumerate(windows):
+            event = build_event(doc, sentence, window, found, dates, owner, w_index)
+            if event is None:
+                continue
+            if event.place is None and in_sentence and in_sentence[-1].type == "visit":
+                event.place = in_sentence[-1].place
+            in_sentence.append(event)
+            candidates.append((s_index, event))
+    resolve_coreference(all_actors)
+    doc.actors = all_actors
+    kept: list[tuple[int, Event]] = []
+    for s_index, event in candidates:
+        substitute_office_holders(event, all_actors)
+        dedupe_participants(event)
+        if is_diplomatic(event):
+            kept.append((s_index, event))
+    events = merge_events([e for _, e in kept])
+    sentence_of = {}
+    for i, event in enumerate(events):
+        sentence_of[i] = next(s for s, e in kept if e is event)
+    assign_topics(doc, events, sentence_of, country_mentions)
+    for event in events:
+        event.confidence = confidence(event)
+    return events
+
+
+def _distance(trigger: object, start: int, end: int) -> int:
+    from kg.records import Match
+
+    assert isinstance(trigger, Match)
+    if end <= trigger.start:
+        return trigger.start - end
+    if start >= trigger.end:
+        return start - trigger.end
+    return 0

@@ -1,0 +1,435 @@
+"""Actors and places in a sentence: titles with their country and the name that goes with them
+(«وزير الخارجية المصري سامح شكري», "Saudi Crown Prince Mohammed bin Salman", «Bernard Émié,
+head of …»), known people, organizations, countries; cities and countries after a place
+preposition become place mentions. Then in-document coreference of the actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from kg.extract.document import Document, Sentence, Word
+from kg.lexicon import Lexicon
+from kg.records import Actor, Match, Place
+from kg.reference import Entity, Post
+
+ACTOR_KINDS = {"person", "org", "country", "title", "honorific", "nisba", "city"}
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    place: Place
+    after_preposition: bool
+
+
+@dataclass
+class Unit:
+    """A match, or a word that no lexicon entry covers (kind 'word')."""
+
+    start: int
+    end: int
+    kind: str
+    matches: list[Match] = field(default_factory=list)
+    word: Word | None = None
+
+    @property
+    def match(self) -> Match:
+        return self.matches[0]
+
+
+@dataclass
+class SentenceActors:
+    actors: list[Actor]
+    places: list[PlaceMention]
+    units: list[Unit]
+
+
+def units_of(sentence: Sentence) -> list[Unit]:
+    """Matches and uncovered words of a sentence, in order (matches of one span grouped)."""
+    units: list[Unit] = []
+    for m in sentence.matches:
+        if units and units[-1].kind != "word" and (units[-1].start, units[-1].end) == (m.start, m.end):
+            units[-1].matches.append(m)
+            continue
+        units.append(Unit(m.start, m.end, m.kind, [m]))
+    covered = [(u.start, u.end) for u in units]
+    for w in sentence.words:
+        if not any(w.start < e and s < w.end for s, e in covered):
+            units.append(Unit(w.start, w.end, "word", word=w))
+    units.sort(key=lambda u: (u.start, u.end))
+    return units
+
+
+class ActorFinder:
+    """Groups the units of each sentence into actors and places."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.lexicon: Lexicon = doc.lexicon
+        self.lang = doc.lang
+        self.latin = doc.lang != "ar"
+        self.language = doc.lexicon.language
+
+    # -- helpers over the text between units --------------------------------------------------
+
+    def _gap(self, left: Unit | int, right: Unit | int) -> str:
+        a = left.end if isinstance(left, Unit) else left
+        b = right.start if isinstance(right, Unit) else right
+        if b <= a:
+            return ""
+        return self.doc.gap(a, b)
+
+    def _adjacent(self, left: Unit, right: Unit, links: frozenset[str] = frozenset()) -> bool:
+        gap = self._gap(left, right)
+        return gap == "" or gap in links
+
+    def _proclitic_before(self, unit: Unit) -> str:
+        """Letters glued before a match inside its word (Arabic proclitics)."""
+        text = self.doc.text
+        i = unit.start
+        while i > 0 and text[i - 1].isalpha():
+            i -= 1
+        return self.doc.gap(i, unit.start) if i < unit.start else ""
+
+    def _is_name_word(self, unit: Unit) -> bool:
+        if unit.kind != "word" or unit.word is None:
+            return False
+        norm = unit.word.norm
+        if norm in self.language.name_stops or any(c.isdigit() for c in norm):
+            return False
+        if self.latin:
+            written = unit.word.text
+            return written[:1].isupper() or norm in self.language.name_particles
+        return len(norm) > 1 or norm in self.language.name_particles
+
+    # -- the phrase grammar -------------------------------------------------------------------
+
+    def find(self, sentence: Sentence) -> SentenceActors:
+        units = units_of(sentence)
+        actors: list[Actor] = []
+        places: list[PlaceMention] = []
+        used: set[int] = set()
+        for i, unit in enumerate(units):
+            if i in used:
+                continue
+            if unit.kind in ("title", "honorific") or (
+                self.latin and unit.kind in ("nisba", "country", "org")
+                and self._title_follows(units, i)
+            ):
+                actor, taken = self._title_phrase(units, i, used)
+                if actor is not None:
+                    actors.append(actor)
+                    used.update(taken)
+                    continue
+        for i, unit in enumerate(units):
+            if i in used:
+                continue
+            if unit.kind == "person":
+                actor, taken = self._name_phrase(units, i, used)
+                actors.append(actor)
+                used.update(taken)
+            elif unit.kind == "org":
+                actors.append(self._org_actor(unit))
+                used.add(i)
+            elif unit.kind in ("city", "country"):
+                after_prep = self._after_preposition(units, i)
+                place = self._place(unit)
+                if unit.kind == "city" or after_prep:
+                    if place is not None:
+                        places.append(PlaceMention(unit.start, unit.end, place, after_prep))
+                else:
+                    actors.append(self._country_actor(unit))
+                used.add(i)
+            elif unit.kind == "nisba" and i > 0 and units[i - 1].kind == "word" and (
+                units[i - 1].word is not None
+                and units[i - 1].word.norm.split()[-1] in self.language.capital_words
+            ):
+                capital = self._capital(unit.match.key)
+                if capital is not None:
+                    places.append(PlaceMention(units[i - 1].start, unit.end, capital, True))
+                used.add(i)
+        actors.sort(key=lambda a: a.start)
+        return SentenceActors(actors, places, units)
+
+    def _title_follows(self, units: list[Unit], i: int) -> bool:
+        j = i + 1
+        while j < len(units) and units[j].kind in ("nisba", "country", "org") and self._adjacent(
+            units[j - 1], units[j], self.language.title_links
+        ):
+            j += 1
+        return (
+            j < len(units)
+            and units[j].kind == "title"
+            and self._adjacent(units[j - 1], units[j], self.language.title_links)
+        )
+
+    def _title_phrase(self, units: list[Unit], i: int, used: set[int]) -> tuple[Actor | None, set[int]]:
+        links = self.language.title_links
+        taken = {i}
+        title: Match | None = None
+        country: str | None = None
+        org: str | None = None
+        start = units[i].start
+        end = units[i].end
+        j = i
+        while j < len(units) and j not in used:
+            unit = units[j]
+            if j > i and not self._adjacent(units[j - 1], unit, links):
+                break
+            if unit.kind == "title" and title is None:
+                title = unit.match
+                country = country or title.get("country")
+            elif unit.kind in ("nisba", "country") and country is None and not (
+                unit.kind == "country" and self._after_preposition(units, j) and title is not None
+                and self.doc.gap(units[j - 1].end, unit.start) not in links
+            ):
+                country = unit.match.key
+            elif unit.kind == "org" and org is None:
+                org = unit.match.key
+            elif unit.kind == "honorific":
+                pass
+            else:
+                break
+            taken.add(j)
+            end = unit.end
+            j += 1
+        # a name after the title phrase ("… سامح شكري", "…, Mohammed ben Salmane")
+        name_units = self._collect_name(units, j, used, forward=True)
+        if not name_units and self.latin and j < len(units) and self._gap(units[j - 1], units[j]) == ",":
+            name_units = self._collect_name(units, j, used, forward=True)
+        if not name_units and title is not None:
+            # an appositive name before the title ("برنارد إيمييه رئيس جهاز …")
+            k = i - 1
+            if k >= 0 and k not in used and (
+                self._gap(units[k], units[i]) == "" or (self.latin and self._gap(units[k], units[i]) == ",")
+            ):
+                name_units = self._collect_name(units, k, used, forward=False)
+        if title is None and not name_units:
+            return None, set()
+        taken.update(name_units)
+        actor = Actor(kind="person", start=start, end=end)
+        if name_units:
+            first, last = min(name_units), max(name_units)
+            actor.start = min(actor.start, units[first].start)
+            actor.end = max(actor.end, units[last].end)
+            self._set_name(actor, [units[k] for k in sorted(name_units)])
+        if title is not None:
+            actor.title = title.get("title_en")
+            actor.office = title.get("office")
+        if country:
+            actor.country = country
+        if org:
+            actor.org = org
+            actor.country = actor.country if country else None
+        if actor.iri:
+            self._fill_from_reference(actor)
+        return actor, taken
+
+    def _collect_name(self, units: list[Unit], j: int, used: set[int], forward: bool) -> set[int]:
+        """Indexes of the units of a name starting at j (going forward or backward)."""
+        picked: list[int] = []
+        k = j
+        limit = 5 if self.latin else 4
+        while 0 <= k < len(units) and k not in used and len(picked) < limit:
+            unit = units[k]
+            if picked:
+                a, b = (units[picked[-1]], unit) if forward else (unit, units[picked[-1]])
+                if self._gap(a, b) != "":
+                    break
+            if unit.kind == "person":
+                picked.append(k)
+                if forward:
+                    break
+            elif self._is_name_word(unit):
+                picked.append(k)
+            elif unit.kind == "honorific" and not forward:
+                break
+            else:
+                break
+            k = k + 1 if forward else k - 1
+        particles = self.language.name_particles
+        while picked and units[picked[-1]].kind == "word" and units[picked[-1]].word is not None and (
+            units[picked[-1]].word.norm in particles  # type: ignore[union-attr]
+        ):
+            picked.pop()
+        if not picked:
+            return set()
+        if self.latin and all(units[k].kind == "word" for k in picked):
+            first = units[min(picked)]
+            if first.word is not None and not first.word.text[:1].isupper():
+                return set()
+        return set(picked)
+
+    def _set_name(self, actor: Actor, name_units: list[Unit]) -> None:
+        text = self.doc.text
+        actor.name = text[name_units[0].start : name_units[-1].end].strip(" ,،")
+        person = next((u for u in name_units if u.kind == "person"), None)
+        if person is not None:
+            actor.iri = person.match.key
+            self._fill_from_reference(actor)
+        else:
+            actor.labels = {self.lang: actor.name}
+
+    def _name_phrase(self, units: list[Unit], i: int, used: set[int]) -> tuple[Actor, set[int]]:
+        """A known person, with the unknown words glued before it («عبد الفتاح السيسي»)."""
+        taken = {i}
+        before = self._collect_name(units, i - 1, used, forward=False) if i > 0 else set()
+        if before and not self.latin:
+            taken |= before
+        elif before and self.latin:
+            taken |= before
+        ordered = sorted(taken)
+        actor = Actor(kind="person", start=units[ordered[0]].start, end=units[ordered[-1]].end)
+        self._set_name(actor, [units[k] for k in ordered])
+        return actor, taken
+
+    def _fill_from_reference(self, actor: Actor) -> None:
+        entity = self.lexicon.reference.get(actor.iri or "")
+        if entity is None:
+            return
+        actor.labels = entity.pref_labels()
+        actor.wikidata = entity.wikidata
+        post = post_on(entity, self.doc.article.published)
+        if actor.country is None:
+            actor.country = entity.country
+        if post is not None:
+            if actor.title is None:
+                actor.title = post.title_en or None
+            if actor.office is None:
+                actor.office = post.office
+            if post.org and actor.org is None:
+                actor.org = post.org
+                if entity.country is None:
+                    actor.country = None
+
+    def _org_actor(self, unit: Unit) -> Actor:
+        entity = self.lexicon.reference.get(unit.match.key)
+        actor = Actor(kind="organization", start=unit.start, end=unit.end, iri=unit.match.key)
+        actor.name = self.doc.text[unit.start : unit.end]
+        actor.org = unit.match.key
+        if entity is not None:
+            actor.labels = entity.pref_labels()
+            actor.wikidata = entity.wikidata
+        return actor
+
+    def _country_actor(self, unit: Unit) -> Actor:
+        code = unit.match.key
+        entity = self.lexicon.reference.countries.get(code)
+        actor = Actor(kind="country", start=unit.start, end=unit.end, country=code)
+        actor.name = self.doc.text[unit.start : unit.end]
+        if entity is not None:
+            actor.iri = entity.iri
+            actor.labels = entity.pref_labels()
+            actor.wikidata = entity.wikidata
+        return actor
+
+    def _after_preposition(self, units: list[Unit], i: int) -> bool:
+        preps = self.language.place_prepositions
+        if self._proclitic_before(units[i]) in preps:
+            return True
+        k = i - 1
+        while k >= 0 and units[k].kind in ("city", "nisba", "honorific"):
+            k -= 1
+        if k < 0:
+            return False
+        prev = units[k]
+        if prev.kind == "word" and prev.word is not None and prev.word.norm in preps:
+            return self._gap(prev, units[i]) in ("", "(", '"', "the")
+        return False
+
+    def _place(self, unit: Unit) -> Place | None:
+        reference = self.lexicon.reference
+        if unit.kind == "country":
+            entity = reference.countries.get(unit.match.key)
+            if entity is None:
+                return None
+            return Place(entity.label("en"), entity.pref_labels(), entity.country, entity.iri,
+                         entity.wikidata)
+        cities = [reference.get(m.key) for m in unit.matches if m.kind == "city"]
+        entity = next((c for c in cities if c is not None), None)
+        if entity is None:
+            return None
+        return Place(entity.label("en"), entity.pref_labels(), entity.country, entity.iri,
+                     entity.wikidata)
+
+    def _capital(self, iso2: str) -> Place | None:
+        reference = self.lexicon.reference
+        country = reference.countries.get(iso2)
+        if country is None:
+            return None
+        capital_iri = country.first("capital")
+        entity = reference.get(capital_iri) if capital_iri else None
+        if entity is None:
+            return Place(country.label("en"), country.pref_labels(), iso2, country.iri)
+        return Place(entity.label("en"), entity.pref_labels(), iso2, entity.iri, entity.wikidata)
+
+
+def post_on(entity: Entity, when: date | None) -> Post | None:
+    """The post a person held on a date (the latest one when the date is unknown)."""
+    if not entity.posts:
+        return None
+    posts = sorted(entity.posts, key=lambda p: p.start or date.min)
+    if when is not None:
+        valid = [p for p in posts if (p.start or date.min) <= when <= (p.end or date.max)]
+        if valid:
+            rank = {"head-of-state": 0, "head-of-government": 1, "crown-prince": 2}
+            return min(valid, key=lambda p: rank.get(p.office, 5))
+        earlier = [p for p in posts if (p.start or date.min) <= when]
+        return earlier[-1] if earlier else posts[0]
+    return posts[-1]
+
+
+def _name_key(name: str | None) -> tuple[str, ...]:
+    from kg.analyse import normalise
+
+    if not name:
+        return ()
+    tokens = normalise(name).text.replace("-", " ").split()
+    return tuple(t[2:] if t.startswith("ال") and len(t) > 4 else t for t in tokens)
+
+
+def resolve_coreference(actors: list[Actor]) -> None:
+    """Make mentions of one person share a name, title and country: same reference entity, same
+    surname, or an unnamed office holder whose office and country match a named one."""
+    named = [a for a in actors if a.kind == "person" and (a.name or a.iri)]
+    for actor in actors:
+        if actor.kind != "person":
+            continue
+        target: Actor | None = None
+        if actor.iri:
+            target = next((a for a in named if a.iri == actor.iri and a is not actor and a.title), None)
+        elif actor.name:
+            key = _name_key(actor.name)
+            for other in named:
+                if other is actor:
+                    continue
+                okey = _name_key(other.name)
+                if key and okey and key[-1] == okey[-1] and (
+                    actor.country in (None, other.country) or other.country is None
+                ) and len(okey) >= len(key):
+                    target = other
+                    break
+        elif actor.office:
+            candidates = [
+                a for a in named
+                if a.office == actor.office and a.country == actor.country and a.org == actor.org
+            ]
+            before = [a for a in candidates if a.start < actor.start]
+            target = (before[-1] if before else candidates[0]) if candidates else None
+        if target is None:
+            continue
+        if not actor.name or len(_name_key(target.name)) > len(_name_key(actor.name)):
+            actor.name = target.name
+            actor.labels = dict(target.labels) or actor.labels
+        actor.iri = actor.iri or target.iri
+        actor.wikidata = actor.wikidata or target.wikidata
+        actor.title = actor.title or target.title
+        actor.office = actor.office or target.office
+        actor.country = actor.country or target.country
+        actor.org = actor.org or target.org
+        if target.title is None:
+            target.title, target.office = actor.title, actor.office
+        if target.country is None:
+            target.country = actor.country

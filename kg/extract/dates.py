@@ -1,0 +1,93 @@
+"""Dates of events from the words near their trigger, resolved against the publication date
+(rules of the annotation guidelines: «أمس» = published − 1; a weekday = the latest such day on or
+before publication for an occurred event, the first on or after it for a planned one)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kg.extract.document import Sentence
+from kg.records import Match
+
+_NUMBER = re.compile(r"\d{1,4}")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    kind: str
+    """reldate (value = days from publication), weekday (value = 0..6), explicit."""
+    value: int
+    explicit: date | None = None
+
+
+def date_mentions(sentence: Sentence, text: str, published: date | None) -> list[DateMention]:
+    """Date expressions of one sentence."""
+    found: list[DateMention] = []
+    for m in sentence.matches:
+        if m.kind == "reldate":
+            found.append(DateMention(m.start, m.end, "reldate", int(m.key)))
+        elif m.kind == "weekday":
+            found.append(DateMention(m.start, m.end, "weekday", int(m.key)))
+        elif m.kind == "month":
+            mention = _explicit(m, text, published)
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
+def _explicit(month: Match, text: str, published: date | None) -> DateMention | None:
+    """'10 March 2021', 'March 10, 2021', '10 mars', '10 مارس 2021' around a month name."""
+    before = text[max(0, month.start - 6) : month.start]
+    after = text[month.end : month.end + 12]
+    day_before = _NUMBER.findall(_ascii_digits(before))
+    numbers_after = _NUMBER.findall(_ascii_digits(after))
+    day: int | None = None
+    year: int | None = None
+    if day_before and before.rstrip()[-len(day_before[-1]) :].isdigit() is not None:
+        candidate = int(day_before[-1])
+        if 1 <= candidate <= 31 and _ascii_digits(before).rstrip().endswith(day_before[-1]):
+            day = candidate
+    for number in numbers_after:
+        value = int(number)
+        if day is None and 1 <= value <= 31 and len(number) <= 2:
+            day = value
+        elif len(number) == 4 and 1900 < value < 2100:
+            year = value
+            break
+    if day is None:
+        return None
+    if year is None:
+        if published is None:
+            return None
+        year = published.year
+    try:
+        when = date(year, int(month.key), day)
+    except ValueError:
+        return None
+    end = month.end
+    return DateMention(month.start, end, "explicit", 0, when)
+
+
+def _ascii_digits(text: str) -> str:
+    table = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+    return text.translate(table)
+
+
+def resolve(mention: DateMention, published: date | None, planned: bool) -> date | None:
+    """The calendar date a mention stands for."""
+    if mention.kind == "explicit":
+        return mention.explicit
+    if published is None:
+        return None
+    if mention.kind == "reldate":
+        return published + timedelta(days=mention.value)
+    if mention.kind == "weekday":
+        delta = (published.weekday() - mention.value) % 7
+        if planned:
+            return published + timedelta(days=(mention.value - published.weekday()) % 7)
+        return published - timedelta(days=delta)
+    return None

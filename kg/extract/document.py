@@ -1,0 +1,88 @@
+"""The document every extraction component reads: the article, its normalised text, sentences,
+words and lexicon matches, all with offsets in the original text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.analyse import Normalised, normalise, split_sentences, tokenize
+from kg.lexicon import Lexicon
+from kg.records import Actor, Article, Match
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    """Offsets in the original text."""
+    norm: str
+    """The word in matching form."""
+    text: str
+    """The word as written."""
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    words: list[Word]
+    matches: list[Match]
+
+
+@dataclass
+class Document:
+    article: Article
+    lang: str
+    lexicon: Lexicon
+    norm: Normalised
+    body_end: int
+    """Where the article body ends (boilerplate such as related headlines starts)."""
+    sentences: list[Sentence]
+    topic_matches: list[Match]
+    actors: list[Actor] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def gap(self, start: int, end: int) -> str:
+        """The normalised text between two original offsets, stripped."""
+        return normalise(self.article.text[start:end]).text.strip()
+
+
+def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:
+    """Normalise, match and split one article."""
+    text = article.text
+    norm = normalise(text)
+    matches = lexicon.match_with_text(norm, text)
+    body_end = len(text)
+    for m in matches:
+        if m.kind == "boilerplate" and m.start > len(text) // 4:
+            body_end = m.start
+            break
+    matches = [m for m in matches if m.end <= body_end]
+    words = [
+        Word(*norm.to_original(t.start, t.end), t.text, "")
+        for t in tokenize(norm.text)
+    ]
+    words = [Word(w.start, w.end, w.norm, text[w.start : w.end]) for w in words if w.end <= body_end]
+    sentences: list[Sentence] = []
+    mi = wi = 0
+    for s in split_sentences(norm.text, lexicon.language.abbreviations):
+        start, end = norm.to_original(s.start, s.end)
+        if start >= body_end:
+            break
+        end = min(end, body_end)
+        sentence_words: list[Word] = []
+        while wi < len(words) and words[wi].start < end:
+            if words[wi].start >= start:
+                sentence_words.append(words[wi])
+            wi += 1
+        sentence_matches: list[Match] = []
+        while mi < len(matches) and matches[mi].start < end:
+            if matches[mi].start >= start:
+                sentence_matches.append(matches[mi])
+            mi += 1
+        sentences.append(Sentence(start, end, sentence_words, sentence_matches))
+    topic_matches = [m for m in lexicon.match_topics(norm) if m.end <= body_end]
+    return Document(article, lang, lexicon, norm, body_end, sentences, topic_matches)

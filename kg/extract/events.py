@@ -1,0 +1,280 @@
+"""Events from triggers: each trigger's clause window gives its actors, roles, place, status and
+date; then the diplomatic filter and the merging of mentions of one occasion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract.actors import PlaceMention, SentenceActors
+from kg.extract.dates import DateMention, resolve
+from kg.extract.document import Document, Sentence
+from kg.records import Actor, Event, Match, Participant, Place, Span
+
+MERGE_GAP_WORDS = 3
+"""A trigger followed this closely by another, with no actor between, is one trigger
+("received a phone call", «تلقى اتصالا»): the later one decides the type."""
+
+
+@dataclass
+class TriggerWindow:
+    trigger: Match
+    start: int
+    end: int
+
+
+def trigger_windows(sentence: Sentence, actors: SentenceActors) -> list[TriggerWindow]:
+    """Each trigger's clause: from the previous trigger to the next one, within the sentence."""
+    triggers = [m for m in sentence.matches if m.kind == "trigger"]
+    kept: list[Match] = []
+    for m in triggers:
+        if kept:
+            prev = kept[-1]
+            between = [w for w in sentence.words if prev.end <= w.start and w.end <= m.start]
+            has_actor = any(prev.end <= a.start < m.start for a in actors.actors)
+            if len(between) <= MERGE_GAP_WORDS and not has_actor:
+                kept[-1] = Match(prev.start, m.end, m.kind, m.key, m.data)
+                continue
+        kept.append(m)
+    windows: list[TriggerWindow] = []
+    for i, m in enumerate(kept):
+        start = kept[i - 1].end if i > 0 else sentence.start
+        end = kept[i + 1].start if i + 1 < len(kept) else sentence.end
+        windows.append(TriggerWindow(m, start, end))
+    return windows
+
+
+def build_event(
+    doc: Document,
+    sentence: Sentence,
+    window: TriggerWindow,
+    found: SentenceActors,
+    dates: list[DateMention],
+    date_owner: dict[int, int],
+    window_index: int,
+) -> Event | None:
+    """The event a trigger states, before the diplomatic filter (None when it has no actor)."""
+    trigger = window.trigger
+    event_type = trigger.get("type") or "meeting"
+    roles_pattern = trigger.get("roles") or "symmetric"
+    status = trigger.get("status") or "occurred"
+    inside = [a for a in found.actors if window.start <= a.start and a.end <= window.end]
+    if not inside:
+        return None
+    attendee_from = _attendee_start(sentence, window)
+    attendees = [a for a in inside if attendee_from is not None and a.start >= attendee_from]
+    main = [a for a in inside if a not in attendees]
+    places = [p for p in found.places if window.start <= p.start and p.end <= window.end]
+
+    if event_type == "visit":
+        # countries after a visit trigger are its destination, not actors
+        for actor in list(main):
+            if actor.kind == "country" and actor.start > trigger.start:
+                main.remove(actor)
+                places.append(_country_place(doc, actor))
+        places.sort(key=lambda p: p.start)
+    before = [a for a in main if a.end <= trigger.start]
+    after = [a for a in main if a.start >= trigger.end]
+    subject = before if before else after[:1]
+    objects = [a for a in after if a not in subject]
+
+    participants: list[Participant] = []
+    if roles_pattern in ("host-guest", "guest-host"):
+        first, second = ("host", "guest") if roles_pattern == "host-guest" else ("guest", "host")
+        participants += [Participant(a, first) for a in subject]
+        participants += [Participant(a, second) for a in objects]
+    elif roles_pattern == "visit":
+        participants += [Participant(a, "guest") for a in subject]
+    else:
+        participants += [Participant(a, "participant") for a in subject + objects]
+    participants += [Participant(a, "attendee") for a in attendees]
+    _distribute_plural_title(participants)
+
+    if _negated(sentence, window):
+        return None
+    if status == "occurred" and _has_cue(sentence, window, "planned"):
+        status = "planned"
+
+    place = _pick_place(places, trigger, event_type)
+    own_dates = [d for i, d in enumerate(dates) if date_owner.get(i) == window_index]
+    when = resolve(own_dates[0], doc.article.published, status == "planned") if own_dates else None
+
+    spans = [trigger.start, trigger.end] + [p.actor.start for p in participants] + [
+        p.actor.end for p in participants
+    ]
+    if place is not None:
+        spans += [p.end for p in places if p.place is place]
+    start, end = max(min(spans), window.start), min(max(spans), window.end)
+    evidence = Span(start, end, doc.text[start:end])
+    return Event(
+        type=event_type,  # type: ignore[arg-type]
+        status=status,  # type: ignore[arg-type]
+        participants=participants,
+        evidence=[evidence],
+        date=when,
+        place=place,
+        trigger=trigger.key,
+    )
+
+
+def _country_place(doc: Document, actor: Actor) -> PlaceMention:
+    entity = doc.lexicon.reference.countries.get(actor.country or "")
+    labels = entity.pref_labels() if entity else {}
+    label = entity.label("en") if entity else (actor.name or "")
+    place = Place(label, labels, actor.country, entity.iri if entity else None,
+                  entity.wikidata if entity else None)
+    return PlaceMention(actor.start, actor.end, place, True)
+
+
+def _pick_place(places: list[PlaceMention], trigger: Match, event_type: str) -> Place | None:
+    """The most specific place stated in the clause: a city before a country; for a visit, the
+    destination after the trigger first."""
+    if not places:
+        return None
+    ordered = sorted(places, key=lambda p: (p.start < trigger.start, p.start))
+    cities = [p for p in ordered if p.place.iri and "/place/" in p.place.iri]
+    pool = cities or ordered
+    if event_type != "visit":
+        with_prep = [p for p in pool if p.after_preposition]
+        pool = with_prep or pool
+    return pool[0].place
+
+
+def _attendee_start(sentence: Sentence, window: TriggerWindow) -> int | None:
+    for m in sentence.matches:
+        if m.kind == "attendee" and window.start <= m.start < window.end:
+            return m.end
+    return None
+
+
+def _has_cue(sentence: Sentence, window: TriggerWindow, kind: str) -> bool:
+    return any(m.kind == kind and window.start <= m.start < window.end for m in sentence.matches)
+
+
+def _negated(sentence: Sentence, window: TriggerWindow) -> bool:
+    """A negation or modal cue right before the trigger (within three words) denies it."""
+    trigger = window.trigger
+    words_before = [w for w in sentence.words if window.start <= w.start < trigger.start][-3:]
+    if not words_before:
+        return False
+    near = words_before[0].start
+    return any(m.kind == "negation" and near <= m.start < trigger.start for m in sentence.matches)
+
+
+def _distribute_plural_title(participants: list[Participant]) -> None:
+    """«وزراء خارجية مصر والأردن وفرنسا»: an unnamed title without a country, next to country
+    participants, is the title of each of them; it is not a participant by itself."""
+    loose = [p for p in participants if p.actor.kind == "person" and not p.actor.name
+             and not p.actor.country and not p.actor.org and p.actor.office]
+    countries = [p for p in participants if p.actor.kind == "country"]
+    if not loose or not countries:
+        return
+    title = loose[0].actor
+    for p in countries:
+        p.actor.title = p.actor.title or title.title
+        p.actor.office = p.actor.office or title.office
+    for p in loose:
+        participants.remove(p)
+
+
+def substitute_office_holders(event: Event, actors: list[Actor]) -> None:
+    """A country taking part through an office (its foreign minister …) is that office holder
+    when the article names them."""
+    for p in event.participants:
+        actor = p.actor
+        if actor.kind != "country" or not actor.office:
+            continue
+        holder = next((a for a in actors if a.kind == "person" and a.name
+                       and a.country == actor.country and a.office == actor.office), None)
+        if holder is not None:
+            p.actor = holder
+
+
+def parties(event: Event) -> set[str]:
+    """Countries of the participants, or the organization of one without a country."""
+    result: set[str] = set()
+    for p in event.participants:
+        if p.actor.country:
+            result.add(p.actor.country)
+        elif p.actor.org:
+            result.add(p.actor.org)
+    return result
+
+
+def is_diplomatic(event: Event) -> bool:
+    """At least two parties (countries or organizations); a visit: a visitor abroad."""
+    if event.type == "visit":
+        guests = [p.actor for p in event.participants if p.role == "guest"]
+        if not guests or event.place is None:
+            return False
+        destination = event.place.country
+        return any(
+            (g.country and destination and g.country != destination) or (g.org and not g.country)
+            for g in guests
+        )
+    return len(parties(event)) >= 2
+
+
+def dedupe_participants(event: Event) -> None:
+    """One participant per actor (the first role wins, attendee never overrides)."""
+    seen: dict[str, Participant] = {}
+    kept: list[Participant] = []
+    for p in event.participants:
+        key = _actor_key(p.actor)
+        if key in seen:
+            continue
+        seen[key] = p
+        kept.append(p)
+    event.participants = kept
+
+
+def _actor_key(actor: Actor) -> str:
+    if actor.iri:
+        return actor.iri
+    if actor.name:
+        return f"{actor.kind}:{actor.name}"
+    return f"{actor.kind}:{actor.office}:{actor.country}:{actor.org}"
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """Mentions of one occasion become one event: same type, same parties, compatible date and
+    place (one of them unknown or both equal)."""
+    merged: list[Event] = []
+    for event in events:
+        target = next((m for m in merged if _same_occasion(m, event)), None)
+        if target is None:
+            merged.append(event)
+            continue
+        keys = {_actor_key(p.actor) for p in target.participants}
+        for p in event.participants:
+            if _actor_key(p.actor) not in keys:
+                target.participants.append(p)
+        target.evidence += event.evidence
+        target.date = target.date or event.date
+        target.place = target.place or event.place
+        target.confidence = max(target.confidence, event.confidence)
+    return merged
+
+
+def _same_occasion(a: Event, b: Event) -> bool:
+    if a.type != b.type or a.status != b.status:
+        return False
+    if a.date and b.date and a.date != b.date:
+        return False
+    if a.place and b.place and a.place.country != b.place.country:
+        return False
+    pa, pb = parties(a), parties(b)
+    if a.type == "visit":
+        ga = {p.actor.country for p in a.participants if p.role == "guest"}
+        gb = {p.actor.country for p in b.participants if p.role == "guest"}
+        return bool(ga & gb)
+    return pa == pb or (len(pa & pb) >= 2 and (pa <= pb or pb <= pa))
+
+
+def confidence(event: Event) -> float:
+    """A simple evidence-based score: named participants, place and date raise it."""
+    score = 0.45
+    score += 0.1 * min(2, sum(1 for p in event.participants if p.actor.name and p.actor.kind == "person"))
+    score += 0.1 if event.place else 0.0
+    score += 0.1 if event.date else 0.0
+    score += 0.05 if all(p.actor.country or p.actor.org for p in event.participants) else 0.0
+    return round(min(score, 0.95), 2)

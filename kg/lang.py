@@ -1,0 +1,100 @@
+"""Per-language data (triggers, clitics, cue words, date words), read from ontology/lang/*.toml.
+
+Adding a language adds a TOML file, not code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kg.paths import ONTOLOGY_DIR
+
+
+@dataclass(frozen=True)
+class Trigger:
+    id: str
+    type: str
+    roles: str
+    """host-guest, guest-host, symmetric or visit."""
+    forms: tuple[str, ...]
+    planned_forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageData:
+    lang: str
+    proclitics: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    article: str = ""
+    nisba_suffixes: tuple[str, ...] = ("",)
+    name_stops: frozenset[str] = frozenset()
+    name_particles: frozenset[str] = frozenset()
+    honorifics: tuple[str, ...] = ()
+    attendee_cues: tuple[str, ...] = ()
+    place_prepositions: frozenset[str] = frozenset()
+    capital_words: frozenset[str] = frozenset()
+    title_links: frozenset[str] = frozenset()
+    planned_cues: tuple[str, ...] = ()
+    negation_cues: tuple[str, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+    abbreviations: frozenset[str] = frozenset()
+    relative_days: dict[str, int] = field(default_factory=dict)
+    weekdays: dict[str, int] = field(default_factory=dict)
+    months: dict[str, int] = field(default_factory=dict)
+    triggers: tuple[Trigger, ...] = ()
+
+
+def languages() -> list[str]:
+    """The languages that have a data file."""
+    return sorted(p.stem for p in (ONTOLOGY_DIR / "lang").glob("*.toml"))
+
+
+@cache
+def load_language(lang: str, directory: Path | None = None) -> LanguageData:
+    """The data of one language; raises KeyError for a language without a data file."""
+    path = (directory or ONTOLOGY_DIR / "lang") / f"{lang}.toml"
+    if not path.exists():
+        raise KeyError(lang)
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    from kg.analyse import normalise_form
+
+    def forms(key: str) -> tuple[str, ...]:
+        return tuple(raw.get(key, ()))
+
+    def normalised_set(key: str) -> frozenset[str]:
+        return frozenset(normalise_form(x) for x in raw.get(key, ()))
+
+    return LanguageData(
+        lang=raw.get("lang", lang),
+        proclitics=tuple(normalise_form(x) for x in raw.get("proclitics", ())),
+        suffixes=tuple(normalise_form(x) for x in raw.get("suffixes", ())),
+        article=normalise_form(raw.get("article", "")),
+        nisba_suffixes=tuple(raw.get("nisba_suffixes", [""])),
+        name_stops=normalised_set("name_stops"),
+        name_particles=normalised_set("name_particles"),
+        honorifics=forms("honorifics"),
+        attendee_cues=forms("attendee_cues"),
+        place_prepositions=normalised_set("place_prepositions"),
+        capital_words=normalised_set("capital_words"),
+        title_links=normalised_set("title_links"),
+        planned_cues=forms("planned_cues"),
+        negation_cues=forms("negation_cues"),
+        boilerplate=forms("boilerplate"),
+        abbreviations=normalised_set("abbreviations"),
+        relative_days=dict(raw.get("relative_days", {})),
+        weekdays=dict(raw.get("weekdays", {})),
+        months=dict(raw.get("months", {})),
+        triggers=tuple(
+            Trigger(
+                id=t["id"],
+                type=t["type"],
+                roles=t["roles"],
+                forms=tuple(t.get("forms", ())),
+                planned_forms=tuple(t.get("planned_forms", ())),
+            )
+            for t in raw.get("trigger", ())
+        ),
+    )

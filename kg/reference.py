@@ -1,0 +1,177 @@
+"""The reference knowledge (ontology/reference/*.ttl, ontology/topics.ttl) read into plain tables.
+
+The extractor works from these tables (through the lexicon); the RDF layer loads the same files
+into the store's reference graph, so every IRI the extractor emits is described there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import OWL, SKOS
+
+from kg.namespaces import DK, TOPIC
+from kg.paths import ONTOLOGY_DIR, REFERENCE_DIR
+
+Labels = dict[str, list[str]]
+"""Labels per language: the preferred one first."""
+
+
+@dataclass(frozen=True)
+class Post:
+    office: str
+    title_en: str
+    start: date | None
+    end: date | None
+    org: str | None = None
+
+
+@dataclass
+class Entity:
+    iri: str
+    kind: str
+    """country, city, org, title, person, topic."""
+    labels: Labels = field(default_factory=dict)
+    country: str | None = None
+    """ISO2 of the country it belongs to (a city's, a person's, a country-specific title's)."""
+    wikidata: str | None = None
+    extra: dict[str, list[str]] = field(default_factory=dict)
+    """Kind-specific values: nisba, demonym, iso2, abbreviation, office, title_en, cue…"""
+    posts: list[Post] = field(default_factory=list)
+
+    def label(self, lang: str = "en") -> str:
+        for code in (lang, "en", "ar", "fr"):
+            if self.labels.get(code):
+                return self.labels[code][0]
+        return self.iri.rsplit("/", 1)[-1]
+
+    def pref_labels(self) -> dict[str, str]:
+        return {lang: values[0] for lang, values in self.labels.items() if values}
+
+    def first(self, key: str) -> str | None:
+        values = self.extra.get(key)
+        return values[0] if values else None
+
+
+@dataclass
+class Reference:
+    entities: dict[str, Entity]
+    countries: dict[str, Entity]
+    """By ISO2."""
+
+    def get(self, iri: str) -> Entity | None:
+        return self.entities.get(iri)
+
+    def country_iri(self, iso2: str) -> str | None:
+        entity = self.countries.get(iso2)
+        return entity.iri if entity else None
+
+
+def reference_files(directory: Path | None = None) -> list[Path]:
+    """Every Turtle file of reference knowledge, topics included."""
+    ref = directory or REFERENCE_DIR
+    files = sorted(ref.glob("*.ttl"))
+    topics = (directory.parent if directory else ONTOLOGY_DIR) / "topics.ttl"
+    if topics.exists():
+        files.append(topics)
+    return files
+
+
+def load_graph(files: list[Path]) -> Graph:
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+_KINDS = {
+    DK.Country: "country",
+    DK.City: "city",
+    DK.Place: "city",
+    DK.InternationalOrganization: "org",
+    DK.Organization: "org",
+    DK.Title: "title",
+    DK.Person: "person",
+    SKOS.Concept: "topic",
+}
+_EXTRA = {
+    DK.nisba: "nisba",
+    DK.demonym: "demonym",
+    DK.iso2: "iso2",
+    DK.iso3: "iso3",
+    DK.cameoCode: "cameo",
+    DK.abbreviation: "abbreviation",
+    DK.titleEn: "title_en",
+    DK.cue: "cue",
+    SKOS.notation: "notation",
+}
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, Literal):
+        python = value.toPython()
+        if isinstance(python, date):
+            return python
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def build_reference(graph: Graph) -> Reference:
+    """Tables of entities from the reference graph."""
+    entities: dict[str, Entity] = {}
+    for cls, kind in _KINDS.items():
+        for subject in graph.subjects(RDF.type, cls):
+            if isinstance(subject, URIRef):
+                entities[str(subject)] = Entity(iri=str(subject), kind=kind)
+    for iri, entity in entities.items():
+        node = URIRef(iri)
+        labels: dict[str, list[str]] = defaultdict(list)
+        for predicate in (SKOS.prefLabel, SKOS.altLabel):
+            for value in graph.objects(node, predicate):
+                if isinstance(value, Literal):
+                    lang = value.language or "und"
+                    if str(value) not in labels[lang]:
+                        labels[lang].append(str(value))
+        entity.labels = dict(labels)
+        for predicate, key in _EXTRA.items():
+            for value in graph.objects(node, predicate):
+                entity.extra.setdefault(key, []).append(str(value))
+        for value in graph.objects(node, DK.officeType):
+            entity.extra.setdefault("office", []).append(str(value).rsplit("/", 1)[-1])
+        for value in graph.objects(node, DK.capital):
+            entity.extra.setdefault("capital", []).append(str(value))
+        country = graph.value(node, DK.country)
+        if country is not None:
+            entity.country = str(country).rsplit("/", 1)[-1]
+        for same in graph.objects(node, OWL.sameAs):
+            if "wikidata.org/entity/" in str(same):
+                entity.wikidata = str(same).rsplit("/", 1)[-1]
+        for post in graph.objects(node, DK.heldPost):
+            office = graph.value(post, DK.officeType)
+            org = graph.value(post, DK.organization)
+            entity.posts.append(
+                Post(
+                    office=str(office).rsplit("/", 1)[-1] if office else "",
+                    title_en=str(graph.value(post, DK.titleEn) or ""),
+                    start=_as_date(graph.value(post, DK.start)),
+                    end=_as_date(graph.value(post, DK.end)),
+                    org=str(org) if org else None,
+                )
+            )
+        if entity.kind == "country":
+            entity.country = entity.first("iso2") or iri.rsplit("/", 1)[-1]
+        if entity.kind == "topic" and not entity.first("notation"):
+            entity.extra["notation"] = [iri.rsplit("/", 1)[-1]]
+    countries = {e.country: e for e in entities.values() if e.kind == "country" and e.country}
+    return Reference(entities=entities, countries=countries)
+
+
+def topic_id(iri: str) -> str:
+    return iri[len(str(TOPIC)) :] if iri.startswith(str(TOPIC)) else iri.rsplit("/", 1)[-1]

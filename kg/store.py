@@ -1,0 +1,92 @@
+"""The store: an embedded Oxigraph database on disk (or in memory for tests).
+
+One named graph per article, replaced as a whole in one transaction when the article is ingested
+again; the ontology and reference knowledge in a graph of their own, reloaded when the files
+change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.model import graph_iri
+from kg.namespaces import DK, REFERENCE_GRAPH
+from kg.paths import ONTOLOGY_DIR
+from kg.reference import reference_files
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says why in plain words."""
+
+
+def open_store(path: Path | str | None, *, read_only: bool = False) -> ox.Store:
+    """An on-disk store at `path`, or an in-memory one when `path` is None."""
+    if path is None:
+        return ox.Store()
+    directory = Path(path)
+    if read_only and not directory.exists():
+        raise StoreError(f"no store at {directory}; run 'kg ingest' first or give --store DIR")
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory} is a file, not a store directory")
+    try:
+        if read_only:
+            return ox.Store.read_only(str(directory))
+        return ox.Store(str(directory))
+    except OSError as err:
+        text = str(err)
+        if "lock" in text.lower():
+            raise StoreError(
+                f"the store {directory} is in use by another process (only one writer at a time)"
+            ) from err
+        raise StoreError(f"cannot open the store {directory}: {text}") from err
+
+
+def ontology_files() -> list[Path]:
+    files = [ONTOLOGY_DIR / "dipkg.ttl"] if (ONTOLOGY_DIR / "dipkg.ttl").exists() else []
+    return files + reference_files()
+
+
+def _fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def ensure_reference(store: ox.Store) -> bool:
+    """Load the ontology and reference data into their graph unless already current.
+    Returns True when it (re)loaded them."""
+    files = ontology_files()
+    fingerprint = _fingerprint(files)
+    graph = ox.NamedNode(REFERENCE_GRAPH)
+    marker = ox.NamedNode(str(DK.fingerprint))
+    current = list(store.quads_for_pattern(graph, marker, None, graph))
+    if current and current[0].object.value == fingerprint:
+        return False
+    store.remove_graph(graph) if store.contains_named_graph(graph) else None
+    for path in files:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    store.add(ox.Quad(graph, marker, ox.Literal(fingerprint), graph))
+    return True
+
+
+def replace_graph(store: ox.Store, article_id: str, quads: Iterable[ox.Quad]) -> None:
+    """Put an article's graph in place of any earlier version, in one transaction."""
+    graph = graph_iri(article_id)
+    body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+    update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+    store.update(update)
+
+
+def article_count(store: ox.Store) -> int:
+    result = store.query(
+        "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a <https://schema.org/NewsArticle> } }"
+    )
+    for row in result:  # type: ignore[union-attr]
+        return int(row[0].value)
+    return 0
