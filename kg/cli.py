@@ -139,15 +139,14 @@ def extract(
         help="Publication date (YYYY-MM-DD) for plain-text files.")] = None,
 ) -> None:
     """Extract events without a store and print them (one JSON line per article)."""
-    import pyoxigraph as ox
-
     from kg.export import extraction_record
     from kg.extract import UnsupportedLanguage
     from kg.extract import extract as run_extract
+    from kg.store import memory_store
 
     if fmt not in ("jsonl", "table"):
         fail(f"unknown format {fmt!r}; use jsonl or table", 2)
-    scratch = ox.Store()
+    scratch = memory_store()
     articles, problems = _articles(paths, _published(published))
     for article in articles:
         try:
@@ -285,12 +284,11 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Score extraction against gold annotations (precision, recall, F1, accuracies)."""
-    import pyoxigraph as ox
-
     from kg.evaluate import format_report, load_gold, load_predictions, score, score_by_lang
     from kg.export import extraction_record
     from kg.extract import extract as run_extract
     from kg.read import ReadProblem, article_from_record
+    from kg.store import memory_store
 
     if not gold.exists():
         fail(f"{gold}: no such file")
@@ -302,7 +300,7 @@ def evaluate(
         return
     if predictions is None:
         predictions = {}
-        scratch = ox.Store()
+        scratch = memory_store()
         for record in gold_records:
             article = article_from_record(record, f"{gold}:{record.get('id')}")
             if isinstance(article, ReadProblem):

@@ -151,7 +151,7 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
             if place.iri:
                 quads.append(Quad(e, n(SEM.hasPlace), n(place.iri), graph))
             else:
-                pnode = n(str(e) + "/place")
+                pnode = n(e.value + "/place")
                 quads.append(Quad(e, n(SEM.hasPlace), pnode, graph))
                 quads.append(Quad(pnode, n(SKOS.prefLabel), _lit(place.label, lang), graph))
                 if place.country:
@@ -161,7 +161,7 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
         for code in event.concerns:
             quads.append(Quad(e, n(DK.concerns), n(str(COUNTRY) + code), graph))
         for index, span in enumerate(event.evidence):
-            ev = n(f"{e}/evidence/{index}")
+            ev = n(f"{e.value}/evidence/{index}")
             quads += [
                 Quad(e, n(DK.evidence), ev, graph),
                 Quad(ev, RDF_TYPE, n(OA.TextQuoteSelector), graph),
@@ -174,7 +174,7 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
         for index, participant in enumerate(event.participants):
             actor = participant.actor
             agent = n(actor_iri(actor))
-            pn = n(f"{e}/participant/{index}")
+            pn = n(f"{e.value}/participant/{index}")
             quads += [
                 Quad(e, n(DK.participation), pn, graph),
                 Quad(e, n(SEM.hasActor), agent, graph),
@@ -192,7 +192,7 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
                 quads.append(Quad(pn, n(DK.organization), n(actor.org), graph))
             if actor.name:
                 quads.append(Quad(pn, n(DK.nameInText), _lit(actor.name, lang), graph))
-            if str(agent) not in described:
-                described.add(str(agent))
+            if agent.value not in described:
+                described.add(agent.value)
                 quads += list(actor_quads(actor, agent, lang, graph))
     return quads

@@ -90,3 +90,10 @@ def article_count(store: ox.Store) -> int:
     for row in result:  # type: ignore[union-attr]
         return int(row[0].value)
     return 0
+
+
+def memory_store() -> ox.Store:
+    """An in-memory store with the ontology and reference data loaded (tests, `kg extract`)."""
+    store = ox.Store()
+    ensure_reference(store)
+    return store

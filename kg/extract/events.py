@@ -101,8 +101,8 @@ def build_event(
     spans = [trigger.start, trigger.end] + [p.actor.start for p in participants] + [
         p.actor.end for p in participants
     ]
-    if place is not None:
-        spans += [p.end for p in places if p.place is place]
+    if event_type == "visit" and place is not None:
+        spans += [p.end for p in places if p.place is place and p.start > trigger.start]
     start, end = max(min(spans), window.start), min(max(spans), window.end)
     evidence = Span(start, end, doc.text[start:end])
     return Event(

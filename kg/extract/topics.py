@@ -28,9 +28,12 @@ def assign_topics(doc: Document, events: list[Event], sentence_of: dict[int, int
             if passage_start <= m.start < passage_end and m.key not in topics:
                 topics.append(m.key)
         event.topics = topics
-        own = {p.actor.country for p in event.participants if p.actor.country}
-        if event.place and event.place.country:
-            own.add(event.place.country)
+        own: set[str] = set()
+        for other_index, other in enumerate(events):
+            if sentence_of[other_index] == first:
+                own |= {p.actor.country for p in other.participants if p.actor.country}
+                if other.place and other.place.country:
+                    own.add(other.place.country)
         concerns: list[str] = []
         for offset, code in country_mentions:
             if passage_start <= offset < passage_end and code not in own and code not in concerns:
