@@ -22,10 +22,33 @@ _DROP.update(range(0x2066, 0x206A))  # bidi isolates
 _DROP.add(0x0670)  # superscript alef
 
 _MAP = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
-    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'",
-    "،": ",", "؛": ";", "؟": "?", "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " ",
-    "ک": "ك", "ی": "ي", "ـ": "",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    "ؤ": "و",
+    "ئ": "ي",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‘": "'",
+    "’": "'",
+    "`": "'",
+    "،": ",",
+    "؛": ";",
+    "؟": "?",
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "\u00a0": " ",
+    "ک": "ك",
+    "ی": "ي",
+    "ـ": "",
 }
 for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
     _MAP[_d] = str(_i)
@@ -93,8 +116,48 @@ _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 _WORD = re.compile(r"[a-zà-ÿ']+")
 
-_EN_CUES = frozenset("the and of to in with said was on for has his by from is that".split())
-_FR_CUES = frozenset("le la les des et du une avec est au aux dans pour qui a son sur par".split())
+_EN_CUES = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "with",
+        "said",
+        "was",
+        "on",
+        "for",
+        "has",
+        "his",
+        "by",
+        "from",
+        "is",
+        "that",
+    ]
+)
+_FR_CUES = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "et",
+        "du",
+        "une",
+        "avec",
+        "est",
+        "au",
+        "aux",
+        "dans",
+        "pour",
+        "qui",
+        "a",
+        "son",
+        "sur",
+        "par",
+    ]
+)
 
 SUPPORTED_LANGS = ("ar", "en", "fr")
 

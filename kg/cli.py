@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -34,7 +34,7 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _published(value: Optional[str]) -> Optional[date]:
+def _published(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -55,13 +55,18 @@ def _open(store_dir: Path, read_only: bool = False):  # type: ignore[no-untyped-
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err,
-        transient=True, disable=not err.is_terminal,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     )
 
 
-def _articles(paths: list[str], published: Optional[date]):  # type: ignore[no-untyped-def]
+def _articles(paths: list[str], published: date | None):  # type: ignore[no-untyped-def]
     """Articles and problems from the paths, the problems printed as they come."""
     from kg.read import ReadProblem, read_paths
 
@@ -82,10 +87,24 @@ def _articles(paths: list[str], published: Optional[date]):  # type: ignore[no-u
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs or .zip archives.")],
     store: StoreOption = DEFAULT_STORE,
-    published: Annotated[Optional[str], typer.Option(
-        help="Publication date (YYYY-MM-DD) for plain-text files.")] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for plain-text files.")
+    ] = None,
 ) -> None:
     """Extract events from articles and store them (re-ingesting an article replaces it)."""
+    counts, problems = _ingest(paths, store, _published(published))
+    out.print(
+        f"ingested {counts['articles']} articles into {store}: {counts['events']} events "
+        f"({counts['meeting']} meetings, {counts['visit']} visits, {counts['call']} calls)"
+        + (f"; {len(problems)} skipped" if problems else ""),
+        highlight=False,
+    )
+    if problems:
+        raise typer.Exit(1)
+
+
+def _ingest(paths: list[str], store: Path, published: date | None):  # type: ignore[no-untyped-def]
+    """Extract and store every article; the store is closed when this returns."""
     import time
 
     from kg.extract import UnsupportedLanguage, extract
@@ -94,7 +113,7 @@ def ingest(
 
     db = _open(store)
     ensure_reference(db)
-    articles, problems = _articles(paths, _published(published))
+    articles, problems = _articles(paths, published)
     counts = {"articles": 0, "events": 0, "meeting": 0, "visit": 0, "call": 0}
     started = time.perf_counter()
     with _progress() as progress:
@@ -112,17 +131,11 @@ def ingest(
             for event in extraction.events:
                 counts[event.type] += 1
             elapsed = time.perf_counter() - started
-            progress.update(task, advance=1,
-                            rate=f"{counts['articles'] / max(elapsed, 1e-6):.0f} articles/s")
+            progress.update(
+                task, advance=1, rate=f"{counts['articles'] / max(elapsed, 1e-6):.0f} articles/s"
+            )
     db.flush()
-    out.print(
-        f"ingested {counts['articles']} articles into {store}: {counts['events']} events "
-        f"({counts['meeting']} meetings, {counts['visit']} visits, {counts['call']} calls)"
-        + (f"; {len(problems)} skipped" if problems else ""),
-        highlight=False,
-    )
-    if problems:
-        raise typer.Exit(1)
+    return counts, problems
 
 
 def _problem(origin: str, message: str):  # type: ignore[no-untyped-def]
@@ -134,9 +147,12 @@ def _problem(origin: str, message: str):  # type: ignore[no-untyped-def]
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs or .zip archives.")],
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (the events export) or table.")] = "jsonl",
-    published: Annotated[Optional[str], typer.Option(
-        help="Publication date (YYYY-MM-DD) for plain-text files.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="jsonl (the events export) or table.")
+    ] = "jsonl",
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for plain-text files.")
+    ] = None,
 ) -> None:
     """Extract events without a store and print them (one JSON line per article)."""
     from kg.export import extraction_record
@@ -164,22 +180,30 @@ def extract(
         raise typer.Exit(1)
 
 
-def _print_events(record: dict) -> None:  # type: ignore[type-arg]
+def _print_events(record: dict[str, Any]) -> None:
     table = RichTable(title=f"{record['id']}: {len(record['events'])} events", show_lines=True)
     for column in ("type", "status", "date", "place", "participants", "topics"):
         table.add_column(column)
     for e in record["events"]:
-        people = "\n".join(f"{p['label']} ({p['role']}, {p['country'] or p['org'] or '?'})"
-                           for p in e["participants"])
+        people = "\n".join(
+            f"{p['label']} ({p['role']}, {p['country'] or p['org'] or '?'})"
+            for p in e["participants"]
+        )
         place = e["place"]["label"] if e["place"] else ""
-        table.add_row(e["type"], e["status"], e["date"] or "", place, people, ", ".join(e["topics"]))
+        table.add_row(
+            e["type"], e["status"], e["date"] or "", place, people, ", ".join(e["topics"])
+        )
     out.print(table)
 
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(
-        help="SPARQL text, a .rq file, or the name of a query in ontology/queries/.")],
+    sparql: Annotated[
+        str,
+        typer.Argument(
+            help="SPARQL text, a .rq file, or the name of a query in ontology/queries/."
+        ),
+    ],
     store: StoreOption = DEFAULT_STORE,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
 ) -> None:
@@ -220,16 +244,24 @@ def query(
     else:
         import pyoxigraph as ox
 
-        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+        sys.stdout.write((ox.serialize(result, format=ox.RdfFormat.TURTLE) or b"").decode())
 
 
 @app.command()
 def export(
-    what: Annotated[str, typer.Argument(help="graph (RDF) or events (the JSON Lines contract).")] = "graph",
+    what: Annotated[
+        str, typer.Argument(help="graph (RDF) or events (the JSON Lines contract).")
+    ] = "graph",
     store: StoreOption = DEFAULT_STORE,
-    fmt: Annotated[str, typer.Option("--format", help=(
-        "For graph: turtle, trig, nquads, jsonld, ntriples, rdfxml."))] = "trig",
-    output: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of stdout.")] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help=("For graph: turtle, trig, nquads, jsonld, ntriples, rdfxml.")
+        ),
+    ] = "trig",
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of stdout.")
+    ] = None,
     reference: Annotated[bool, typer.Option(help="Include the reference graph.")] = False,
 ) -> None:
     """Write the graph (RDF) or the events (JSON Lines) from the store."""
@@ -258,7 +290,9 @@ def export(
 
 @app.command()
 def viz(
-    output: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("graph.html"),
+    output: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
+        "graph.html"
+    ),
     store: StoreOption = DEFAULT_STORE,
     lang: Annotated[str, typer.Option(help="Preferred label language: en, ar or fr.")] = "en",
 ) -> None:
@@ -271,16 +305,23 @@ def viz(
     if graph.number_of_nodes() == 0:
         err.print("[yellow]the store holds no events; the graph is empty[/]")
     path = write_graph_html(graph, output)
-    out.print(f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → "
-              f"{path.resolve()}", highlight=False)
+    out.print(
+        f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → "
+        f"{path.resolve()}",
+        highlight=False,
+    )
 
 
 @app.command(name="eval")
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold annotations (JSON Lines, see GUIDELINES).")],
-    pred: Annotated[Optional[Path], typer.Option(
-        help="Score this events export instead of extracting the gold articles.")] = None,
-    by_lang: Annotated[bool, typer.Option("--by-lang", help="Split the figures by language.")] = False,
+    pred: Annotated[
+        Path | None,
+        typer.Option(help="Score this events export instead of extracting the gold articles."),
+    ] = None,
+    by_lang: Annotated[
+        bool, typer.Option("--by-lang", help="Split the figures by language.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Score extraction against gold annotations (precision, recall, F1, accuracies)."""

@@ -209,8 +209,28 @@ _ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 PARTICLES = frozenset(
-    {"al", "el", "ad", "bin", "ben", "ibn", "bint", "de", "du", "des", "la", "le", "van",
-     "von", "der", "of", "the", "بن", "بنت", "ابن"}
+    {
+        "al",
+        "el",
+        "ad",
+        "bin",
+        "ben",
+        "ibn",
+        "bint",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "of",
+        "the",
+        "بن",
+        "بنت",
+        "ابن",
+    }
 )
 """Name particles ignored when counting token overlap (they would make unrelated names share
 half their tokens); they stay in ``normalise_name`` output and in containment checks."""
@@ -861,9 +881,7 @@ def gold_to_predicted(
         "status": event.get("status"),
         "date": event.get("date"),
         "place": _gold_place_to_predicted(event.get("place"), lang),
-        "participants": [
-            _gold_participant_to_predicted(p, lang) for p in _participants(event)
-        ],
+        "participants": [_gold_participant_to_predicted(p, lang) for p in _participants(event)],
         "topics": list(event.get("topics") or []),
         "concerns": list(event.get("concerns") or []),
         "evidence": _gold_evidence_to_predicted(event.get("evidence"), text),

@@ -23,11 +23,19 @@ RDF_FORMATS = {
 }
 TRIPLE_ONLY = {"turtle", "ntriples", "rdfxml"}
 
-_ROLE = {str(DK.Host): "host", str(DK.Guest): "guest", str(DK.Participant): "participant",
-         str(DK.Attendee): "attendee"}
+_ROLE = {
+    str(DK.Host): "host",
+    str(DK.Guest): "guest",
+    str(DK.Participant): "participant",
+    str(DK.Attendee): "attendee",
+}
 _TYPE = {str(DK.Meeting): "meeting", str(DK.Visit): "visit", str(DK.Call): "call"}
-_KIND = {str(DK.Person): "person", str(DK.Organization): "organization",
-         str(DK.InternationalOrganization): "organization", str(DK.Country): "country"}
+_KIND = {
+    str(DK.Person): "person",
+    str(DK.Organization): "organization",
+    str(DK.InternationalOrganization): "organization",
+    str(DK.Country): "country",
+}
 
 EVENTS_QUERY = """
 PREFIX dk: <https://w3id.org/dipkg/ontology#>
@@ -95,8 +103,9 @@ def _code(iri: str | None) -> str | None:
 
 def _labels(store: ox.Store, iris: set[str]) -> dict[str, dict[str, Any]]:
     """prefLabels per language, country and Wikidata id of the given nodes."""
-    info: dict[str, dict[str, Any]] = defaultdict(lambda: {"labels": {}, "country": None,
-                                                            "wikidata": None})
+    info: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"labels": {}, "country": None, "wikidata": None}
+    )
     items = sorted(iris)
     for chunk in range(0, len(items), 500):
         values = " ".join(f"<{iri}>" for iri in items[chunk : chunk + 500])
@@ -129,7 +138,7 @@ def events_by_article(store: ox.Store) -> Iterator[dict[str, Any]]:
             continue
         date = _value(row["date"])
         conf = _value(row["confidence"])
-        event = {
+        event: dict[str, Any] = {
             "id": event_iri,
             "type": _TYPE.get(_value(row["type"]) or "", "meeting"),
             "status": "planned" if _value(row["status"]) == str(DK.Planned) else "occurred",
@@ -180,8 +189,12 @@ def events_by_article(store: ox.Store) -> Iterator[dict[str, Any]]:
             events[event_iri]["concerns"].append(_code(value))
         else:
             events[event_iri]["evidence"].append(
-                {"start": int(_value(row["start"]) or 0), "end": int(_value(row["end"]) or 0),
-                 "text": value})
+                {
+                    "start": int(_value(row["start"]) or 0),
+                    "end": int(_value(row["end"]) or 0),
+                    "text": value,
+                }
+            )
     nodes = {p["agent"] for ps in participants.values() for p in ps.values()}
     nodes |= {p["org"] for ps in participants.values() for p in ps.values() if p["org"]}
     nodes |= {e["place"] for e in events.values() if e["place"]}
@@ -192,8 +205,11 @@ def events_by_article(store: ox.Store) -> Iterator[dict[str, Any]]:
         if place_iri:
             place = info.get(place_iri, {"labels": {}, "country": None})
             country = place["country"] or _code(place_iri)
-            event["place"] = {"label": _pick(place["labels"], lang) or place_iri.rsplit("/", 1)[-1],
-                              "labels": place["labels"], "country": country}
+            event["place"] = {
+                "label": _pick(place["labels"], lang) or place_iri.rsplit("/", 1)[-1],
+                "labels": place["labels"],
+                "country": country,
+            }
         out = []
         for p in participants[event_iri].values():
             agent = info.get(p["agent"], {"labels": {}, "wikidata": None})
@@ -204,16 +220,18 @@ def events_by_article(store: ox.Store) -> Iterator[dict[str, Any]]:
             labels = dict(agent["labels"])
             if p["name"]:
                 labels.setdefault(lang, p["name"])
-            out.append({
-                "kind": p["kind"] or ("country" if _code(p["agent"]) else "person"),
-                "label": p["name"] or _pick(labels, lang) or p["agent"].rsplit("/", 1)[-1],
-                "labels": labels,
-                "title": p["title"],
-                "country": p["country"],
-                "org": org_name,
-                "role": p["role"],
-                "wikidata": agent["wikidata"],
-            })
+            out.append(
+                {
+                    "kind": p["kind"] or ("country" if _code(p["agent"]) else "person"),
+                    "label": p["name"] or _pick(labels, lang) or p["agent"].rsplit("/", 1)[-1],
+                    "labels": labels,
+                    "title": p["title"],
+                    "country": p["country"],
+                    "org": org_name,
+                    "role": p["role"],
+                    "wikidata": agent["wikidata"],
+                }
+            )
         event["participants"] = out
         event["topics"].sort()
         event["concerns"] = sorted(c for c in event["concerns"] if c)

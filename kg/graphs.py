@@ -91,7 +91,9 @@ def event_graph(store: ox.Store, *, lang: str = "en") -> nx.Graph:
             quote = _v(row["quote"]) or ""
             source = _v(row["url"]) or _v(row["headline"]) or ""
             graph.add_node(
-                event, kind="event", label=f"{etype} {date}",
+                event,
+                kind="event",
+                label=f"{etype} {date}",
                 tooltip=f"{etype.capitalize()}, {date}\n«{quote}»\n{source}".strip(),
                 url=_v(row["url"]),
             )
@@ -99,20 +101,28 @@ def event_graph(store: ox.Store, *, lang: str = "en") -> nx.Graph:
         if agent not in graph:
             kind = kinds.get(agent, "person")
             label = labels.get(agent, _local(agent))
-            graph.add_node(agent, kind=kind, label=label,
-                           tooltip=f"{label}\n{_v(row['title']) or ''}".strip())
+            graph.add_node(
+                agent, kind=kind, label=label, tooltip=f"{label}\n{_v(row['title']) or ''}".strip()
+            )
         graph.add_edge(event, agent, label=_local(_v(row["role"]) or "").lower(), weight=1)
         country = _v(row["country"])
         if country and country != agent and kinds.get(agent) == "person":
             if country not in graph:
-                graph.add_node(country, kind="country", label=labels.get(country, _local(country)),
-                               tooltip=labels.get(country, _local(country)))
+                graph.add_node(
+                    country,
+                    kind="country",
+                    label=labels.get(country, _local(country)),
+                    tooltip=labels.get(country, _local(country)),
+                )
             graph.add_edge(agent, country, label="represents", weight=1)
         place = _v(row["place"])
         if place and place not in graph:
-            graph.add_node(place, kind="place" if kinds.get(place) != "country" else "country",
-                           label=labels.get(place, _local(place)),
-                           tooltip=labels.get(place, _local(place)))
+            graph.add_node(
+                place,
+                kind="place" if kinds.get(place) != "country" else "country",
+                label=labels.get(place, _local(place)),
+                tooltip=labels.get(place, _local(place)),
+            )
         if place:
             graph.add_edge(event, place, label="place", weight=1)
     for row in store.query(TOPICS_QUERY):  # type: ignore[union-attr]

@@ -33,6 +33,7 @@ class LanguageData:
     name_stops: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
     honorifics: tuple[str, ...] = ()
+    counterpart_words: tuple[str, ...] = ()
     attendee_cues: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
     capital_words: frozenset[str] = frozenset()
@@ -76,6 +77,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         name_stops=normalised_set("name_stops"),
         name_particles=normalised_set("name_particles"),
         honorifics=forms("honorifics"),
+        counterpart_words=forms("counterpart_words"),
         attendee_cues=forms("attendee_cues"),
         place_prepositions=normalised_set("place_prepositions"),
         capital_words=normalised_set("capital_words"),

@@ -133,8 +133,10 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         if entity.country:
             data.append(("country", entity.country))
         if kind == "title":
-            data += [("office", entity.first("office") or ""),
-                     ("title_en", entity.first("title_en") or "")]
+            data += [
+                ("office", entity.first("office") or ""),
+                ("title_en", entity.first("title_en") or ""),
+            ]
         key = entity.country if kind == "country" and entity.country else entity.iri
         names: list[str] = []
         for code in label_langs:
@@ -160,6 +162,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         yield word, ("month", str(month), ()), "main"
     for kind, words in (
         ("attendee", language.attendee_cues),
+        ("counterpart", language.counterpart_words),
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
         ("boilerplate", language.boilerplate),
@@ -193,8 +196,9 @@ def _is_acronym(written: str) -> bool:
     return 1 < len(letters) <= 5 and all(c.isupper() for c in letters) and written.isascii()
 
 
-def _compile(reference: Reference, language: LanguageData, lang_tagged: dict[str, set[str]]
-             ) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
+def _compile(
+    reference: Reference, language: LanguageData, lang_tagged: dict[str, set[str]]
+) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
     layers: dict[str, dict[str, list[Payload]]] = {"main": {}, "topics": {}}
     for written, payload, layer in _entries(reference, language):
         if layer == "topics" and written not in lang_tagged.get(language.lang, set()):
@@ -233,7 +237,7 @@ def _fingerprint() -> str:
     for path in [*reference_files(), *sorted((ONTOLOGY_DIR / "lang").glob("*.toml"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    code = (ONTOLOGY_DIR.parent / "kg" / "lexicon.py")
+    code = ONTOLOGY_DIR.parent / "kg" / "lexicon.py"
     if code.exists():
         digest.update(code.read_bytes())
     return digest.hexdigest()[:20]

@@ -57,8 +57,11 @@ def graph_iri(article_id: str) -> str:
 
 def _safe(text: str) -> str:
     """An IRI-safe segment that keeps ids readable."""
-    return re.sub(r"[^A-Za-z0-9._~-]", lambda m: f"%{ord(m.group()) & 0xFF:02X}"
-                  if ord(m.group()) < 128 else m.group(), text)
+    return re.sub(
+        r"[^A-Za-z0-9._~-]",
+        lambda m: f"%{ord(m.group()) & 0xFF:02X}" if ord(m.group()) < 128 else m.group(),
+        text,
+    )
 
 
 def slug(text: str) -> str:

@@ -34,8 +34,9 @@ def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
             if line.startswith("#") and ":" in line:
                 key, _, value = line[1:].partition(":")
                 meta[key.strip()] = value.strip()
-        result[path.stem] = NamedQuery(path.stem, meta.get("title", path.stem),
-                                       meta.get("description", ""), text)
+        result[path.stem] = NamedQuery(
+            path.stem, meta.get("title", path.stem), meta.get("description", ""), text
+        )
     return result
 
 
@@ -64,8 +65,11 @@ def _text(term: Any) -> str | None:
 def table_to(table: Table, fmt: str) -> str:
     """CSV, TSV or JSON (list of objects) text of a result table."""
     if fmt == "json":
-        return json.dumps([dict(zip(table.columns, row, strict=True)) for row in table.rows],
-                          ensure_ascii=False, indent=1)
+        return json.dumps(
+            [dict(zip(table.columns, row, strict=True)) for row in table.rows],
+            ensure_ascii=False,
+            indent=1,
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
     writer.writerow(table.columns)

@@ -67,8 +67,10 @@ def read_file(path: Path, *, published: date | None = None) -> Iterator[Article 
         yield from _read_zip(path, published)
         return
     if suffix not in SUPPORTED:
-        yield ReadProblem(origin, f"unsupported file type {suffix or '(none)'}; "
-                          "give .txt, .json, .jsonl or .zip files")
+        yield ReadProblem(
+            origin,
+            f"unsupported file type {suffix or '(none)'}; give .txt, .json, .jsonl or .zip files",
+        )
         return
     try:
         data = path.read_bytes()
@@ -86,7 +88,8 @@ def _read_zip(path: Path, published: date | None) -> Iterator[Article | ReadProb
         return
     with archive:
         names = sorted(
-            n for n in archive.namelist()
+            n
+            for n in archive.namelist()
             if not n.endswith("/") and _readable_name(Path(n).name) and not n.startswith("__MACOSX")
         )
         if not names:
@@ -124,8 +127,9 @@ def read_bytes(
         try:
             value = json.loads(text)
         except json.JSONDecodeError as err:
-            yield ReadProblem(origin, f"invalid JSON at line {err.lineno}, column {err.colno}: "
-                              f"{err.msg}")
+            yield ReadProblem(
+                origin, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+            )
             return
         records = value if isinstance(value, list) else [value]
         for index, record in enumerate(records, start=1):

@@ -78,6 +78,8 @@ class Actor:
     country: str | None = None
     org: str | None = None
     wikidata: str | None = None
+    counterpart: bool = False
+    """Named as the other side's counterpart: holds the same office as they do."""
 
     @property
     def label(self) -> str:

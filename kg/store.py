@@ -66,7 +66,11 @@ def ensure_reference(store: ox.Store) -> bool:
     graph = ox.NamedNode(REFERENCE_GRAPH)
     marker = ox.NamedNode(str(DK.fingerprint))
     current = list(store.quads_for_pattern(graph, marker, None, graph))
-    if current and current[0].object.value == fingerprint:
+    if (
+        current
+        and isinstance(current[0].object, ox.Literal)
+        and current[0].object.value == fingerprint
+    ):
         return False
     store.remove_graph(graph) if store.contains_named_graph(graph) else None
     for path in files:

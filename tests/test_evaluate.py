@@ -54,13 +54,27 @@ def person(
 
 
 def state(code: str, role: str = "participant") -> dict[str, Any]:
-    return {"kind": "country", "name_ar": None, "name_en": code, "title_en": None,
-            "country": code, "org_en": None, "role": role}
+    return {
+        "kind": "country",
+        "name_ar": None,
+        "name_en": code,
+        "title_en": None,
+        "country": code,
+        "org_en": None,
+        "role": role,
+    }
 
 
 def organization(name: str, role: str = "participant") -> dict[str, Any]:
-    return {"kind": "organization", "name_ar": None, "name_en": name, "title_en": None,
-            "country": None, "org_en": name, "role": role}
+    return {
+        "kind": "organization",
+        "name_ar": None,
+        "name_en": name,
+        "title_en": None,
+        "country": None,
+        "org_en": name,
+        "role": role,
+    }
 
 
 def place(country: str, city_en: str | None = None, city_ar: str | None = None) -> dict[str, Any]:
@@ -77,14 +91,29 @@ def event(
     concerns: tuple[str, ...] = (),
     evidence: str = "",
 ) -> dict[str, Any]:
-    return {"type": etype, "status": status, "participants": participants, "place": where,
-            "date": date, "topics": list(topics), "concerns": list(concerns),
-            "evidence": evidence}
+    return {
+        "type": etype,
+        "status": status,
+        "participants": participants,
+        "place": where,
+        "date": date,
+        "topics": list(topics),
+        "concerns": list(concerns),
+        "evidence": evidence,
+    }
 
 
 def article(aid: str, events: list[dict[str, Any]], lang: str = "en") -> dict[str, Any]:
-    return {"id": aid, "lang": lang, "source": "test", "url": None, "published": "2021-03-11",
-            "title": "", "text": "", "events": events}
+    return {
+        "id": aid,
+        "lang": lang,
+        "source": "test",
+        "url": None,
+        "published": "2021-03-11",
+        "title": "",
+        "text": "",
+        "events": events,
+    }
 
 
 def pred(ev: dict[str, Any], lang: str = "en") -> dict[str, Any]:
@@ -95,8 +124,10 @@ def pred(ev: dict[str, Any], lang: str = "en") -> dict[str, Any]:
 def sisi_macron(date: str = "2021-03-10", **kw: Any) -> dict[str, Any]:
     return event(
         "meeting",
-        [person("Abdel Fattah el-Sisi", "EG", "host", "عبد الفتاح السيسي"),
-         person("Emmanuel Macron", "FR", "guest", "إيمانويل ماكرون")],
+        [
+            person("Abdel Fattah el-Sisi", "EG", "host", "عبد الفتاح السيسي"),
+            person("Emmanuel Macron", "FR", "guest", "إيمانويل ماكرون"),
+        ],
         place("EG", "Cairo", "القاهرة"),
         date,
         **kw,
@@ -104,8 +135,12 @@ def sisi_macron(date: str = "2021-03-10", **kw: Any) -> dict[str, Any]:
 
 
 def blinken_visit(dest: str = "SA") -> dict[str, Any]:
-    return event("visit", [person("Antony Blinken", "US", "guest", "أنتوني بلينكن")],
-                 place(dest), "2023-06-06")
+    return event(
+        "visit",
+        [person("Antony Blinken", "US", "guest", "أنتوني بلينكن")],
+        place(dest),
+        "2023-06-06",
+    )
 
 
 # --------------------------------------------------------------------------- names
@@ -155,8 +190,10 @@ def test_meeting_pairs_on_shared_parties_even_with_other_people():
 def test_meeting_jaccard_below_half_does_not_pair():
     gold = sisi_macron()
     p = pred(gold)
-    p["participants"] += [{"kind": "country", "label": c, "labels": {}, "country": c,
-                           "role": "participant"} for c in ("US", "DE", "IT")]
+    p["participants"] += [
+        {"kind": "country", "label": c, "labels": {}, "country": c, "role": "participant"}
+        for c in ("US", "DE", "IT")
+    ]
     assert pair_events([gold], [p], "en") == []  # 2 shared of 5 parties
     s = score([article("a", [gold])], {"a": [p]})
     assert (s.events.tp, s.events.fp, s.events.fn) == (0, 1, 1)
@@ -196,8 +233,9 @@ def test_visit_pairs_on_guest_country_and_destination():
 
     host_only = pred(gold)
     host_only["participants"][0]["role"] = "host"
-    host_only["participants"].append({"kind": "person", "label": "X", "labels": {},
-                                      "country": "FR", "role": "guest"})
+    host_only["participants"].append(
+        {"kind": "person", "label": "X", "labels": {}, "country": "FR", "role": "guest"}
+    )
     assert pair_events([gold], [host_only], "en") == []
 
 
@@ -234,8 +272,10 @@ def test_tie_broken_by_participant_names_then_evidence():
 def arab_league_meeting() -> dict[str, Any]:
     return event(
         "meeting",
-        [person("Ahmed Aboul Gheit", None, "host", "أحمد أبو الغيط", org="Arab League"),
-         person("Sameh Shoukry", "EG", "guest", "سامح شكري")],
+        [
+            person("Ahmed Aboul Gheit", None, "host", "أحمد أبو الغيط", org="Arab League"),
+            person("Sameh Shoukry", "EG", "guest", "سامح شكري"),
+        ],
         place("EG", "Cairo", "القاهرة"),
     )
 
@@ -261,24 +301,36 @@ def test_named_person_does_not_fall_back_to_organization():
 
 def test_names_compared_in_the_same_script_and_language_labels():
     gold = [person(None, "SA", name_ar="محمد بن سلمان"), person("Antony Blinken", "US")]
-    latin_only = [{"kind": "person", "label": "Mohammed bin Salman",
-                   "labels": {"en": "Mohammed bin Salman"}, "country": "SA"}]
+    latin_only = [
+        {
+            "kind": "person",
+            "label": "Mohammed bin Salman",
+            "labels": {"en": "Mohammed bin Salman"},
+            "country": "SA",
+        }
+    ]
     assert pair_participants(gold[:1], latin_only, "ar") == []
 
-    french = [{"kind": "person", "label": "?", "labels": {"fr": "Antony Blinken"},
-               "country": "US"}]
+    french = [{"kind": "person", "label": "?", "labels": {"fr": "Antony Blinken"}, "country": "US"}]
     assert pair_participants(gold[1:], french, "fr") == [(0, 0)]
 
-    label_only = [{"kind": "person", "label": "بلينكن", "labels": {}, "country": "US"},
-                  {"kind": "person", "label": "Blinken", "labels": {}, "country": "US"}]
+    label_only = [
+        {"kind": "person", "label": "بلينكن", "labels": {}, "country": "US"},
+        {"kind": "person", "label": "Blinken", "labels": {}, "country": "US"},
+    ]
     assert pair_participants(gold[1:], label_only, "en") == [(0, 1)]
 
 
 def test_unnamed_and_country_participants_pair_by_country():
     gold = event("meeting", [state("JO"), person(None, "GB", "guest")])
     preds = [
-        {"kind": "person", "label": "Ayman Safadi", "labels": {"en": "Ayman Safadi"},
-         "country": "JO", "role": "participant"},
+        {
+            "kind": "person",
+            "label": "Ayman Safadi",
+            "labels": {"en": "Ayman Safadi"},
+            "country": "JO",
+            "role": "participant",
+        },
         {"kind": "person", "label": "Tariq Ahmad", "labels": {}, "country": "GB", "role": "host"},
     ]
     assert pair_participants(gold["participants"], preds, "en") == [(0, 0), (1, 1)]
@@ -290,14 +342,28 @@ def test_unnamed_and_country_participants_pair_by_country():
 
 def test_organization_matching_case_containment_and_aliases():
     gold = event("meeting", [organization("Arab League"), state("EG")])
-    preds = [{"kind": "organization", "label": "الجامعة", "labels": {}, "org": "ARAB LEAGUE",
-              "country": None, "role": "participant"},
-             {"kind": "country", "label": "Egypt", "labels": {}, "country": "EG"}]
+    preds = [
+        {
+            "kind": "organization",
+            "label": "الجامعة",
+            "labels": {},
+            "org": "ARAB LEAGUE",
+            "country": None,
+            "role": "participant",
+        },
+        {"kind": "country", "label": "Egypt", "labels": {}, "country": "EG"},
+    ]
     assert pair_participants(gold["participants"], preds, "en") == [(0, 0), (1, 1)]
 
     un = [organization("United Nations")]
-    council = [{"kind": "organization", "label": "United Nations Security Council",
-                "labels": {}, "country": None}]
+    council = [
+        {
+            "kind": "organization",
+            "label": "United Nations Security Council",
+            "labels": {},
+            "country": None,
+        }
+    ]
     assert pair_participants(un, council, "en") == [(0, 0)]
 
     gcc = event("meeting", [organization("GCC"), state("SA")])
@@ -328,8 +394,9 @@ def test_role_status_date_and_place_accuracy():
 
 
 def test_place_city_compares_each_language_label():
-    gold = event("visit", [person("Hossein Amir-Abdollahian", "IR", "guest")],
-                 place("JO", "Amman", "عمّان"))
+    gold = event(
+        "visit", [person("Hossein Amir-Abdollahian", "IR", "guest")], place("JO", "Amman", "عمّان")
+    )
 
     def city_score(pred_place: dict[str, Any] | None) -> tuple[int, int]:
         p = pred(gold)
@@ -377,9 +444,11 @@ def test_unpaired_events_count_their_participants():
 
 def test_false_events_on_articles_without_gold_events():
     gold = [article("e1", []), article("e2", []), article("full", [sisi_macron()])]
-    predicted = {"e1": [pred(sisi_macron()), pred(blinken_visit())],
-                 "e2": [pred(sisi_macron())],
-                 "full": [pred(sisi_macron())]}
+    predicted = {
+        "e1": [pred(sisi_macron()), pred(blinken_visit())],
+        "e2": [pred(sisi_macron())],
+        "full": [pred(sisi_macron())],
+    }
     s = score(gold, predicted)
     assert (s.empty_articles, s.false_events_on_empty) == (2, 3)
     assert s.false_events_per_10_empty == pytest.approx(15.0)
@@ -394,9 +463,11 @@ def test_missing_predictions_are_empty_and_unknown_articles_ignored():
 
 
 def test_score_by_lang_splits_and_sums():
-    gold = [article("ar1", [arab_league_meeting()], "ar"),
-            article("en1", [sisi_macron()], "en"),
-            article("en2", [], "en")]
+    gold = [
+        article("ar1", [arab_league_meeting()], "ar"),
+        article("en1", [sisi_macron()], "en"),
+        article("en2", [], "en"),
+    ]
     predicted = {"ar1": [pred(arab_league_meeting(), "ar")], "en2": [pred(blinken_visit())]}
     by = score_by_lang(gold, predicted)
     assert list(by) == ["all", "ar", "en"]
@@ -408,17 +479,36 @@ def test_score_by_lang_splits_and_sums():
 
 
 def corpus() -> list[dict[str, Any]]:
-    named_ar = event("meeting", [person("Abdel Fattah el-Sisi", "EG", "host", "عبد الفتاح السيسي"),
-                                 person("Bernard Émié", "FR", "guest", "برنارد إيمييه"),
-                                 person("Abbas Kamel", "EG", "attendee", "عباس كامل")],
-                     place("EG", "Cairo", "القاهرة"), "2021-03-10",
-                     topics=("intelligence",), concerns=("LY",))
-    call = event("call", [person("Mohammed bin Salman", "SA", name_ar="محمد بن سلمان"),
-                          person("Emmanuel Macron", "FR", name_ar="إيمانويل ماكرون")],
-                 None, "2021-03-09", topics=("regional-issues",), concerns=("LB",))
-    multi = event("meeting", [organization("GCC"), state("SA"), state("QA"),
-                              person(None, "GB", "guest")], place("SA", "Riyadh", "الرياض"),
-                  status="planned", topics=("economy-trade",))
+    named_ar = event(
+        "meeting",
+        [
+            person("Abdel Fattah el-Sisi", "EG", "host", "عبد الفتاح السيسي"),
+            person("Bernard Émié", "FR", "guest", "برنارد إيمييه"),
+            person("Abbas Kamel", "EG", "attendee", "عباس كامل"),
+        ],
+        place("EG", "Cairo", "القاهرة"),
+        "2021-03-10",
+        topics=("intelligence",),
+        concerns=("LY",),
+    )
+    call = event(
+        "call",
+        [
+            person("Mohammed bin Salman", "SA", name_ar="محمد بن سلمان"),
+            person("Emmanuel Macron", "FR", name_ar="إيمانويل ماكرون"),
+        ],
+        None,
+        "2021-03-09",
+        topics=("regional-issues",),
+        concerns=("LB",),
+    )
+    multi = event(
+        "meeting",
+        [organization("GCC"), state("SA"), state("QA"), person(None, "GB", "guest")],
+        place("SA", "Riyadh", "الرياض"),
+        status="planned",
+        topics=("economy-trade",),
+    )
     return [
         article("ar1", [named_ar, blinken_visit("EG")], "ar"),
         article("ar2", [], "ar"),
@@ -456,13 +546,28 @@ def test_empty_prediction_scores_zero_recall():
 def test_gold_to_predicted_shape():
     ev = copy.deepcopy(corpus()[0]["events"][0])
     p = gold_to_predicted(ev, "ar", text="... استقبل السيسي ...")
-    assert set(p) == {"id", "type", "status", "date", "place", "participants", "topics",
-                      "concerns", "evidence", "confidence"}
-    assert p["participants"][0]["labels"] == {"ar": "عبد الفتاح السيسي",
-                                              "en": "Abdel Fattah el-Sisi"}
+    assert set(p) == {
+        "id",
+        "type",
+        "status",
+        "date",
+        "place",
+        "participants",
+        "topics",
+        "concerns",
+        "evidence",
+        "confidence",
+    }
+    assert p["participants"][0]["labels"] == {
+        "ar": "عبد الفتاح السيسي",
+        "en": "Abdel Fattah el-Sisi",
+    }
     assert p["participants"][0]["label"] == "عبد الفتاح السيسي"
-    assert p["place"] == {"label": "القاهرة", "labels": {"ar": "القاهرة", "en": "Cairo"},
-                          "country": "EG"}
+    assert p["place"] == {
+        "label": "القاهرة",
+        "labels": {"ar": "القاهرة", "en": "Cairo"},
+        "country": "EG",
+    }
     assert p["id"] == gold_to_predicted(ev, "ar")["id"]  # stable
 
 
@@ -485,8 +590,9 @@ def test_report_and_dict():
 
 def test_load_gold_and_predictions(tmp_path: Path):
     gold_file = tmp_path / "gold.jsonl"
-    gold_file.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in corpus()) + "\n\n",
-                         encoding="utf-8")
+    gold_file.write_text(
+        "\n".join(json.dumps(a, ensure_ascii=False) for a in corpus()) + "\n\n", encoding="utf-8"
+    )
     assert [a["id"] for a in load_gold(gold_file)] == ["ar1", "ar2", "en1", "fr1"]
 
     pred_file = tmp_path / "pred.jsonl"
@@ -520,8 +626,7 @@ def test_dev_gold_converted_to_predictions_scores_one():
         for a in gold
     }
     for s in score_by_lang(gold, predicted).values():
-        for prf in [s.events, s.participants, s.topics, s.concerns,
-                    *s.events_by_type.values()]:
+        for prf in [s.events, s.participants, s.topics, s.concerns, *s.events_by_type.values()]:
             assert prf.empty or prf.f1 == 1.0
         for acc in [s.role, s.status, s.place_country, s.place_city, s.date]:
             assert acc.value in (None, 1.0)

@@ -4,7 +4,10 @@ from kg.lexicon import load_lexicon
 
 def _matches(lang, text):
     lexicon = load_lexicon(lang)
-    return [(text[m.start:m.end], m.kind, m.key) for m in lexicon.match_with_text(normalise(text), text)]
+    return [
+        (text[m.start : m.end], m.kind, m.key)
+        for m in lexicon.match_with_text(normalise(text), text)
+    ]
 
 
 def test_arabic_title_through_proclitics():
@@ -33,14 +36,16 @@ def test_trigger_with_pronoun_suffix_and_planned_form():
     lexicon = load_lexicon("ar")
     text = "خلال زيارته إلى باريس وسيزور روما"
     matches = [m for m in lexicon.match(normalise(text)) if m.kind == "trigger"]
-    assert [text[m.start:m.end] for m in matches] == ["زيارته", "سيزور"]
+    assert [text[m.start : m.end] for m in matches] == ["زيارته", "سيزور"]
     assert [m.get("status") for m in matches] == ["occurred", "planned"]
 
 
 def test_english_acronyms_are_case_sensitive():
     lexicon = load_lexicon("en")
     text = "Tell us about the PM"
-    found = [(text[m.start:m.end], m.kind) for m in lexicon.match_with_text(normalise(text), text)]
+    found = [
+        (text[m.start : m.end], m.kind) for m in lexicon.match_with_text(normalise(text), text)
+    ]
     assert ("PM", "title") in found
     assert not any(surface == "us" for surface, _ in found)
 

@@ -25,12 +25,23 @@ def test_txt_gets_content_id_and_given_date(tmp_path):
 
 
 def test_json_object_list_and_field_aliases(tmp_path):
-    (tmp_path / "one.json").write_text(json.dumps(
-        {"id": "x1", "title": "T", "text": "Body one", "published": "2020-01-02", "lang": "en"}))
-    (tmp_path / "many.json").write_text(json.dumps([
-        {"content": "Body two", "date_extracted": "2015-07-21 10:00:00", "url": "http://a/b"},
-        {"text": "Body three", "date": "2015-07-22"},
-    ]))
+    (tmp_path / "one.json").write_text(
+        json.dumps(
+            {"id": "x1", "title": "T", "text": "Body one", "published": "2020-01-02", "lang": "en"}
+        )
+    )
+    (tmp_path / "many.json").write_text(
+        json.dumps(
+            [
+                {
+                    "content": "Body two",
+                    "date_extracted": "2015-07-21 10:00:00",
+                    "url": "http://a/b",
+                },
+                {"text": "Body three", "date": "2015-07-22"},
+            ]
+        )
+    )
     articles = {a.text: a for a in _articles(read_paths([tmp_path]))}
     assert articles["Body one"].id == "x1" and articles["Body one"].lang == "en"
     assert articles["Body two"].published == date(2015, 7, 21)
@@ -84,7 +95,9 @@ def test_bad_inputs_each_give_one_clear_problem(tmp_path):
 
 def test_wrong_types_and_missing_text(tmp_path):
     path = tmp_path / "a.json"
-    path.write_text(json.dumps([{"title": "no text"}, {"text": 5}, {"text": "ok", "published": "soon"}, 3]))
+    path.write_text(
+        json.dumps([{"title": "no text"}, {"text": 5}, {"text": "ok", "published": "soon"}, 3])
+    )
     problems = _problems(read_paths([path]))
     assert len(problems) == 4
     assert "no 'text'" in problems[0].message

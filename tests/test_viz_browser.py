@@ -5,83 +5,16 @@ CI installs Debian's ``chromium``; ``playwright install`` is deliberately not us
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
+from support import assert_clean, assert_rendered, open_graph
 
 from kg.viz import write_graph_html
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Schemes that never leave the machine (vis-network's CSS uses data: images).
-LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
-
-
-def chromium_path() -> str | None:
-    """System Chromium, as installed by `apt-get install chromium`."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-@dataclass
-class PageLog:
-    """What the page did while loading: console errors, JS exceptions, requests."""
-
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def foreign_requests(self) -> list[str]:
-        return [url for url in self.requests if not url.startswith(LOCAL_SCHEMES)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip(
-            "no Chromium binary (install Debian's `chromium`; `playwright install` is not used)"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def open_graph(browser: Any, html_path: Path, setup_script: str = "") -> tuple[Any, PageLog]:
-    """Load the page from file:// and wait until vis-network has drawn once."""
-    log = PageLog()
-    page = browser.new_page(viewport={"width": 1200, "height": 800})
-    page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
-    page.on("request", lambda request: log.requests.append(request.url))
-    if setup_script:
-        page.add_init_script(setup_script)
-    page.goto(html_path.resolve().as_uri(), wait_until="load")
-    page.wait_for_function(
-        "() => window.network !== undefined && window.kgDrawn === true", timeout=30_000
-    )
-    return page, log
 
 
 def sample_graph() -> nx.Graph:
@@ -107,25 +40,6 @@ def sample_graph() -> nx.Graph:
     ]:
         g.add_edge("ev1", target, label=label, weight=weight)
     return g
-
-
-def assert_rendered(page: Any, graph: nx.Graph) -> None:
-    """The vis DataSet holds every node, each has a position, and the canvas has size."""
-    assert page.evaluate("() => network.body.data.nodes.length") == graph.number_of_nodes()
-    assert page.evaluate("() => network.body.data.edges.length") == graph.number_of_edges()
-    positions = page.evaluate("() => network.getPositions()")
-    assert set(positions) == {str(node) for node in graph.nodes}
-    size = page.evaluate(
-        "() => { const c = document.querySelector('#mynetwork canvas');"
-        " return c ? [c.width, c.height] : null; }"
-    )
-    assert size is not None and size[0] > 0 and size[1] > 0
-
-
-def assert_clean(log: PageLog) -> None:
-    assert log.console_errors == []
-    assert log.page_errors == []
-    assert log.foreign_requests() == []
 
 
 def test_small_graph_renders_offline(browser: Any, tmp_path: Path) -> None:

@@ -50,7 +50,11 @@ def units_of(sentence: Sentence) -> list[Unit]:
     """Matches and uncovered words of a sentence, in order (matches of one span grouped)."""
     units: list[Unit] = []
     for m in sentence.matches:
-        if units and units[-1].kind != "word" and (units[-1].start, units[-1].end) == (m.start, m.end):
+        if (
+            units
+            and units[-1].kind != "word"
+            and (units[-1].start, units[-1].end) == (m.start, m.end)
+        ):
             units[-1].matches.append(m)
             continue
         units.append(Unit(m.start, m.end, m.kind, [m]))
@@ -60,6 +64,11 @@ def units_of(sentence: Sentence) -> list[Unit]:
             units.append(Unit(w.start, w.end, "word", word=w))
     units.sort(key=lambda u: (u.start, u.end))
     return units
+
+
+def _word_norm(unit: Unit) -> str:
+    """The matching form of a word unit ('' for a lexicon match)."""
+    return unit.word.norm if unit.kind == "word" and unit.word is not None else ""
 
 
 class ActorFinder:
@@ -93,6 +102,13 @@ class ActorFinder:
             i -= 1
         return self.doc.gap(i, unit.start) if i < unit.start else ""
 
+    def _is_link_word(self, unit: Unit) -> bool:
+        return (
+            unit.kind == "word"
+            and unit.word is not None
+            and (unit.word.norm in self.language.title_links)
+        )
+
     def _is_name_word(self, unit: Unit) -> bool:
         if unit.kind != "word" or unit.word is None:
             return False
@@ -114,8 +130,9 @@ class ActorFinder:
         for i, unit in enumerate(units):
             if i in used:
                 continue
-            if unit.kind in ("title", "honorific") or (
-                self.latin and unit.kind in ("nisba", "country", "org")
+            if unit.kind in ("title", "honorific", "counterpart") or (
+                self.latin
+                and unit.kind in ("nisba", "country", "org")
                 and self._title_follows(units, i)
             ):
                 actor, taken = self._title_phrase(units, i, used)
@@ -142,9 +159,10 @@ class ActorFinder:
                 else:
                     actors.append(self._country_actor(unit))
                 used.add(i)
-            elif unit.kind == "nisba" and i > 0 and units[i - 1].kind == "word" and (
-                units[i - 1].word is not None
-                and units[i - 1].word.norm.split()[-1] in self.language.capital_words
+            elif (
+                unit.kind == "nisba"
+                and i > 0
+                and _word_norm(units[i - 1]) in self.language.capital_words
             ):
                 capital = self._capital(unit.match.key)
                 if capital is not None:
@@ -155,8 +173,10 @@ class ActorFinder:
 
     def _title_follows(self, units: list[Unit], i: int) -> bool:
         j = i + 1
-        while j < len(units) and units[j].kind in ("nisba", "country", "org") and self._adjacent(
-            units[j - 1], units[j], self.language.title_links
+        while (
+            j < len(units)
+            and units[j].kind in ("nisba", "country", "org")
+            and self._adjacent(units[j - 1], units[j], self.language.title_links)
         ):
             j += 1
         return (
@@ -165,26 +185,32 @@ class ActorFinder:
             and self._adjacent(units[j - 1], units[j], self.language.title_links)
         )
 
-    def _title_phrase(self, units: list[Unit], i: int, used: set[int]) -> tuple[Actor | None, set[int]]:
+    def _title_phrase(
+        self, units: list[Unit], i: int, used: set[int]
+    ) -> tuple[Actor | None, set[int]]:
         links = self.language.title_links
         taken = {i}
         title: Match | None = None
         country: str | None = None
         org: str | None = None
+        counterpart = False
         start = units[i].start
         end = units[i].end
         j = i
+        last = units[i]
         while j < len(units) and j not in used:
             unit = units[j]
-            if j > i and not self._adjacent(units[j - 1], unit, links):
+            if j > i and self._is_link_word(unit) and j + 1 < len(units):
+                j += 1
+                continue
+            if j > i and not self._adjacent(last, unit, links):
                 break
             if unit.kind == "title" and title is None:
                 title = unit.match
                 country = country or title.get("country")
-            elif unit.kind in ("nisba", "country") and country is None and not (
-                unit.kind == "country" and self._after_preposition(units, j) and title is not None
-                and self.doc.gap(units[j - 1].end, unit.start) not in links
-            ):
+            elif unit.kind == "counterpart" and j == i:
+                counterpart = True
+            elif unit.kind in ("nisba", "country") and country is None:
                 country = unit.match.key
             elif unit.kind == "org" and org is None:
                 org = unit.match.key
@@ -194,26 +220,39 @@ class ActorFinder:
                 break
             taken.add(j)
             end = unit.end
+            last = unit
             j += 1
+        while j > i + 1 and self._is_link_word(units[j - 1]):
+            j -= 1
         # a name after the title phrase ("… سامح شكري", "…, Mohammed ben Salmane")
         name_units = self._collect_name(units, j, used, forward=True)
-        if not name_units and self.latin and j < len(units) and self._gap(units[j - 1], units[j]) == ",":
+        if (
+            not name_units
+            and self.latin
+            and j < len(units)
+            and self._gap(units[j - 1], units[j]) == ","
+        ):
             name_units = self._collect_name(units, j, used, forward=True)
         if not name_units and title is not None:
             # an appositive name before the title ("برنارد إيمييه رئيس جهاز …")
             k = i - 1
-            if k >= 0 and k not in used and (
-                self._gap(units[k], units[i]) == "" or (self.latin and self._gap(units[k], units[i]) == ",")
+            if (
+                k >= 0
+                and k not in used
+                and (
+                    self._gap(units[k], units[i]) == ""
+                    or (self.latin and self._gap(units[k], units[i]) == ",")
+                )
             ):
                 name_units = self._collect_name(units, k, used, forward=False)
-        if title is None and not name_units:
+        if title is None and not name_units and not counterpart:
             return None, set()
         taken.update(name_units)
-        actor = Actor(kind="person", start=start, end=end)
+        actor = Actor(kind="person", start=start, end=end, counterpart=counterpart)
         if name_units:
-            first, last = min(name_units), max(name_units)
-            actor.start = min(actor.start, units[first].start)
-            actor.end = max(actor.end, units[last].end)
+            first_index, last_index = min(name_units), max(name_units)
+            actor.start = min(actor.start, units[first_index].start)
+            actor.end = max(actor.end, units[last_index].end)
             self._set_name(actor, [units[k] for k in sorted(name_units)])
         if title is not None:
             actor.title = title.get("title_en")
@@ -250,17 +289,35 @@ class ActorFinder:
                 break
             k = k + 1 if forward else k - 1
         particles = self.language.name_particles
-        while picked and units[picked[-1]].kind == "word" and units[picked[-1]].word is not None and (
-            units[picked[-1]].word.norm in particles  # type: ignore[union-attr]
+        while (
+            picked
+            and units[picked[-1]].kind == "word"
+            and units[picked[-1]].word is not None
+            and (
+                units[picked[-1]].word.norm in particles  # type: ignore[union-attr]
+            )
         ):
             picked.pop()
         if not picked:
             return set()
-        if self.latin and all(units[k].kind == "word" for k in picked):
-            first = units[min(picked)]
-            if first.word is not None and not first.word.text[:1].isupper():
-                return set()
+        if not self._plausible_name([units[k] for k in sorted(picked)]):
+            return set()
         return set(picked)
+
+    def _plausible_name(self, name: list[Unit]) -> bool:
+        """An unknown name must look like one: capitalised in Latin script; in Arabic at least
+        two words, the first not glued to a conjunction or the article (a known name passes)."""
+        if any(u.kind == "person" for u in name):
+            return True
+        first = name[0].word
+        if first is None:
+            return False
+        if self.latin:
+            return first.text[:1].isupper()
+        if len(name) < 2:
+            return False
+        particles = self.language.name_particles
+        return first.norm in particles or not first.norm.startswith(("ال", "و", "ف"))
 
     def _set_name(self, actor: Actor, name_units: list[Unit]) -> None:
         text = self.doc.text
@@ -276,9 +333,7 @@ class ActorFinder:
         """A known person, with the unknown words glued before it («عبد الفتاح السيسي»)."""
         taken = {i}
         before = self._collect_name(units, i - 1, used, forward=False) if i > 0 else set()
-        if before and not self.latin:
-            taken |= before
-        elif before and self.latin:
+        if (before and not self.latin) or (before and self.latin):
             taken |= before
         ordered = sorted(taken)
         actor = Actor(kind="person", start=units[ordered[0]].start, end=units[ordered[-1]].end)
@@ -345,14 +400,20 @@ class ActorFinder:
             entity = reference.countries.get(unit.match.key)
             if entity is None:
                 return None
-            return Place(entity.label("en"), entity.pref_labels(), entity.country, entity.iri,
-                         entity.wikidata)
+            return Place(
+                entity.label("en"),
+                entity.pref_labels(),
+                entity.country,
+                entity.iri,
+                entity.wikidata,
+            )
         cities = [reference.get(m.key) for m in unit.matches if m.kind == "city"]
         entity = next((c for c in cities if c is not None), None)
         if entity is None:
             return None
-        return Place(entity.label("en"), entity.pref_labels(), entity.country, entity.iri,
-                     entity.wikidata)
+        return Place(
+            entity.label("en"), entity.pref_labels(), entity.country, entity.iri, entity.wikidata
+        )
 
     def _capital(self, iso2: str) -> Place | None:
         reference = self.lexicon.reference
@@ -399,21 +460,28 @@ def resolve_coreference(actors: list[Actor]) -> None:
             continue
         target: Actor | None = None
         if actor.iri:
-            target = next((a for a in named if a.iri == actor.iri and a is not actor and a.title), None)
+            target = next(
+                (a for a in named if a.iri == actor.iri and a is not actor and a.title), None
+            )
         elif actor.name:
             key = _name_key(actor.name)
             for other in named:
                 if other is actor:
                     continue
                 okey = _name_key(other.name)
-                if key and okey and key[-1] == okey[-1] and (
-                    actor.country in (None, other.country) or other.country is None
-                ) and len(okey) >= len(key):
+                if (
+                    key
+                    and okey
+                    and key[-1] == okey[-1]
+                    and (actor.country in (None, other.country) or other.country is None)
+                    and len(okey) >= len(key)
+                ):
                     target = other
                     break
         elif actor.office:
             candidates = [
-                a for a in named
+                a
+                for a in named
                 if a.office == actor.office and a.country == actor.country and a.org == actor.org
             ]
             before = [a for a in candidates if a.start < actor.start]

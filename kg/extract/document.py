@@ -61,11 +61,10 @@ def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:
             body_end = m.start
             break
     matches = [m for m in matches if m.end <= body_end]
+    words = [Word(*norm.to_original(t.start, t.end), t.text, "") for t in tokenize(norm.text)]
     words = [
-        Word(*norm.to_original(t.start, t.end), t.text, "")
-        for t in tokenize(norm.text)
+        Word(w.start, w.end, w.norm, text[w.start : w.end]) for w in words if w.end <= body_end
     ]
-    words = [Word(w.start, w.end, w.norm, text[w.start : w.end]) for w in words if w.end <= body_end]
     sentences: list[Sentence] = []
     mi = wi = 0
     for s in split_sentences(norm.text, lexicon.language.abbreviations):

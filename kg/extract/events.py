@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kg.extract.actors import PlaceMention, SentenceActors
 from kg.extract.dates import DateMention, resolve
 from kg.extract.document import Document, Sentence
-from kg.records import Actor, Event, Match, Participant, Place, Span
+from kg.records import Actor, Event, Match, Participant, Place, Role, Span
 
 MERGE_GAP_WORDS = 3
 """A trigger followed this closely by another, with no actor between, is one trigger
@@ -79,7 +79,8 @@ def build_event(
 
     participants: list[Participant] = []
     if roles_pattern in ("host-guest", "guest-host"):
-        first, second = ("host", "guest") if roles_pattern == "host-guest" else ("guest", "host")
+        first: Role = "host" if roles_pattern == "host-guest" else "guest"
+        second: Role = "guest" if roles_pattern == "host-guest" else "host"
         participants += [Participant(a, first) for a in subject]
         participants += [Participant(a, second) for a in objects]
     elif roles_pattern == "visit":
@@ -88,6 +89,7 @@ def build_event(
         participants += [Participant(a, "participant") for a in subject + objects]
     participants += [Participant(a, "attendee") for a in attendees]
     _distribute_plural_title(participants)
+    _give_counterparts_the_office(participants)
 
     if _negated(sentence, window):
         return None
@@ -98,9 +100,11 @@ def build_event(
     own_dates = [d for i, d in enumerate(dates) if date_owner.get(i) == window_index]
     when = resolve(own_dates[0], doc.article.published, status == "planned") if own_dates else None
 
-    spans = [trigger.start, trigger.end] + [p.actor.start for p in participants] + [
-        p.actor.end for p in participants
-    ]
+    spans = (
+        [trigger.start, trigger.end]
+        + [p.actor.start for p in participants]
+        + [p.actor.end for p in participants]
+    )
     if event_type == "visit" and place is not None:
         spans += [p.end for p in places if p.place is place and p.start > trigger.start]
     start, end = max(min(spans), window.start), min(max(spans), window.end)
@@ -120,8 +124,13 @@ def _country_place(doc: Document, actor: Actor) -> PlaceMention:
     entity = doc.lexicon.reference.countries.get(actor.country or "")
     labels = entity.pref_labels() if entity else {}
     label = entity.label("en") if entity else (actor.name or "")
-    place = Place(label, labels, actor.country, entity.iri if entity else None,
-                  entity.wikidata if entity else None)
+    place = Place(
+        label,
+        labels,
+        actor.country,
+        entity.iri if entity else None,
+        entity.wikidata if entity else None,
+    )
     return PlaceMention(actor.start, actor.end, place, True)
 
 
@@ -163,8 +172,15 @@ def _negated(sentence: Sentence, window: TriggerWindow) -> bool:
 def _distribute_plural_title(participants: list[Participant]) -> None:
     """«وزراء خارجية مصر والأردن وفرنسا»: an unnamed title without a country, next to country
     participants, is the title of each of them; it is not a participant by itself."""
-    loose = [p for p in participants if p.actor.kind == "person" and not p.actor.name
-             and not p.actor.country and not p.actor.org and p.actor.office]
+    loose = [
+        p
+        for p in participants
+        if p.actor.kind == "person"
+        and not p.actor.name
+        and not p.actor.country
+        and not p.actor.org
+        and p.actor.office
+    ]
     countries = [p for p in participants if p.actor.kind == "country"]
     if not loose or not countries:
         return
@@ -176,6 +192,18 @@ def _distribute_plural_title(participants: list[Participant]) -> None:
         participants.remove(p)
 
 
+def _give_counterparts_the_office(participants: list[Participant]) -> None:
+    """«بحث وزير الخارجية المغربي مع نظيره الإسباني»: the counterpart holds the same office."""
+    model = next(
+        (p.actor for p in participants if not p.actor.counterpart and p.actor.office), None
+    )
+    if model is None:
+        return
+    for p in participants:
+        if p.actor.counterpart and not p.actor.office:
+            p.actor.office, p.actor.title = model.office, model.title
+
+
 def substitute_office_holders(event: Event, actors: list[Actor]) -> None:
     """A country taking part through an office (its foreign minister …) is that office holder
     when the article names them."""
@@ -183,8 +211,17 @@ def substitute_office_holders(event: Event, actors: list[Actor]) -> None:
         actor = p.actor
         if actor.kind != "country" or not actor.office:
             continue
-        holder = next((a for a in actors if a.kind == "person" and a.name
-                       and a.country == actor.country and a.office == actor.office), None)
+        holder = next(
+            (
+                a
+                for a in actors
+                if a.kind == "person"
+                and a.name
+                and a.country == actor.country
+                and a.office == actor.office
+            ),
+            None,
+        )
         if holder is not None:
             p.actor = holder
 
@@ -273,7 +310,9 @@ def _same_occasion(a: Event, b: Event) -> bool:
 def confidence(event: Event) -> float:
     """A simple evidence-based score: named participants, place and date raise it."""
     score = 0.45
-    score += 0.1 * min(2, sum(1 for p in event.participants if p.actor.name and p.actor.kind == "person"))
+    score += 0.1 * min(
+        2, sum(1 for p in event.participants if p.actor.name and p.actor.kind == "person")
+    )
     score += 0.1 if event.place else 0.0
     score += 0.1 if event.date else 0.0
     score += 0.05 if all(p.actor.country or p.actor.org for p in event.participants) else 0.0

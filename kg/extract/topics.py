@@ -7,8 +7,12 @@ from kg.extract.document import Document
 from kg.records import Event
 
 
-def assign_topics(doc: Document, events: list[Event], sentence_of: dict[int, int],
-                  country_mentions: list[tuple[int, str]]) -> None:
+def assign_topics(
+    doc: Document,
+    events: list[Event],
+    sentence_of: dict[int, int],
+    country_mentions: list[tuple[int, str]],
+) -> None:
     """Fill `topics` and `concerns` of each event from its passage.
 
     `sentence_of` maps an event index to the index of its sentence; `country_mentions` are
