@@ -32,6 +32,8 @@ class LanguageData:
     nisba_suffixes: tuple[str, ...] = ("",)
     name_stops: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
+    conjunctions: frozenset[str] = frozenset()
+    purpose_proclitics: tuple[str, ...] = ()
     honorifics: tuple[str, ...] = ()
     counterpart_words: tuple[str, ...] = ()
     attendee_cues: tuple[str, ...] = ()
@@ -76,6 +78,8 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         nisba_suffixes=tuple(raw.get("nisba_suffixes", [""])),
         name_stops=normalised_set("name_stops"),
         name_particles=normalised_set("name_particles"),
+        conjunctions=normalised_set("conjunctions"),
+        purpose_proclitics=tuple(normalise_form(x) for x in raw.get("purpose_proclitics", ())),
         honorifics=forms("honorifics"),
         counterpart_words=forms("counterpart_words"),
         attendee_cues=forms("attendee_cues"),

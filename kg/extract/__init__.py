@@ -13,6 +13,7 @@ from kg.extract.actors import ActorFinder, resolve_coreference
 from kg.extract.dates import date_mentions
 from kg.extract.document import Document, make_document
 from kg.extract.events import (
+    TriggerWindow,
     build_event,
     confidence,
     dedupe_participants,
@@ -52,17 +53,19 @@ def find_events(doc: Document) -> list[Event]:
         for m in sentence.matches:
             if m.kind in ("country", "nisba"):
                 country_mentions.append((m.start, m.key))
-        windows = trigger_windows(sentence, found)
+        windows = trigger_windows(sentence, found, doc.lexicon.language.purpose_proclitics)
         if not windows:
             continue
         dates = date_mentions(sentence, doc.text, doc.article.published)
-        owner = {
-            i: min(range(len(windows)), key=lambda w: _distance(windows[w].trigger, d.start, d.end))
-            for i, d in enumerate(dates)
+        owner = {i: _nearest(windows, d.start, d.end) for i, d in enumerate(dates)}
+        planned = {
+            _nearest(windows, m.start, m.end) for m in sentence.matches if m.kind == "planned"
         }
         in_sentence: list[Event] = []
         for w_index, window in enumerate(windows):
-            event = build_event(doc, sentence, window, found, dates, owner, w_index)
+            event = build_event(
+                doc, sentence, window, found, dates, owner, w_index, w_index in planned
+            )
             if event is None:
                 continue
             if event.place is None and in_sentence and in_sentence[-1].type == "visit":
@@ -85,6 +88,11 @@ def find_events(doc: Document) -> list[Event]:
     for event in events:
         event.confidence = confidence(event)
     return events
+
+
+def _nearest(windows: list[TriggerWindow], start: int, end: int) -> int:
+    """Index of the trigger nearest to a span (dates and cues attach to it)."""
+    return min(range(len(windows)), key=lambda w: _distance(windows[w].trigger, start, end))
 
 
 def _distance(trigger: object, start: int, end: int) -> int:

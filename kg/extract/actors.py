@@ -117,7 +117,13 @@ class ActorFinder:
             return False
         if self.latin:
             written = unit.word.text
-            return written[:1].isupper() or norm in self.language.name_particles
+            head, _, rest = written.partition("-")
+            glued_particle = bool(rest) and head.lower() in self.language.name_particles
+            return (
+                written[:1].isupper()
+                or norm in self.language.name_particles
+                or (glued_particle and rest[:1].isupper())
+            )
         return len(norm) > 1 or norm in self.language.name_particles
 
     # -- the phrase grammar -------------------------------------------------------------------
@@ -203,6 +209,14 @@ class ActorFinder:
             if j > i and self._is_link_word(unit) and j + 1 < len(units):
                 j += 1
                 continue
+            if (
+                j > i
+                and _word_norm(unit) in self.language.conjunctions
+                and j + 1 < len(units)
+                and units[j + 1].kind == "title"
+            ):
+                j += 1
+                continue
             if j > i and not self._adjacent(last, unit, links):
                 break
             if unit.kind == "title" and title is None:
@@ -222,7 +236,10 @@ class ActorFinder:
             end = unit.end
             last = unit
             j += 1
-        while j > i + 1 and self._is_link_word(units[j - 1]):
+        while j > i + 1 and (
+            self._is_link_word(units[j - 1])
+            or _word_norm(units[j - 1]) in self.language.conjunctions
+        ):
             j -= 1
         # a name after the title phrase ("… سامح شكري", "…, Mohammed ben Salmane")
         name_units = self._collect_name(units, j, used, forward=True)
@@ -248,6 +265,12 @@ class ActorFinder:
         if title is None and not name_units and not counterpart:
             return None, set()
         taken.update(name_units)
+        if name_units and country is None:
+            after = self._country_after(units, max(name_units) + 1, used)
+            if after is not None:
+                country = units[after].match.key
+                taken.add(after)
+                end = max(end, units[after].end)
         actor = Actor(kind="person", start=start, end=end, counterpart=counterpart)
         if name_units:
             first_index, last_index = min(name_units), max(name_units)
@@ -265,6 +288,17 @@ class ActorFinder:
         if actor.iri:
             self._fill_from_reference(actor)
         return actor, taken
+
+    def _country_after(self, units: list[Unit], j: int, used: set[int]) -> int | None:
+        """Index of a country or nisba right after a name, through a link word ("of Jordan")."""
+        links = self.language.title_links
+        k = j
+        while k < len(units) and self._is_link_word(units[k]):
+            k += 1
+        if k == j or k >= len(units) or k in used or units[k].kind not in ("country", "nisba"):
+            return None
+        gap = self._gap(units[j - 1], units[k])
+        return k if gap in links else None
 
     def _collect_name(self, units: list[Unit], j: int, used: set[int], forward: bool) -> set[int]:
         """Indexes of the units of a name starting at j (going forward or backward)."""

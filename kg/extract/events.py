@@ -22,9 +22,29 @@ class TriggerWindow:
     end: int
 
 
-def trigger_windows(sentence: Sentence, actors: SentenceActors) -> list[TriggerWindow]:
+def _purpose_clause(trigger: Match, sentence: Sentence, purpose: tuple[str, ...]) -> bool:
+    """«لبحث» (in order to discuss): a trigger glued to a purpose proclitic states the aim of
+    another event, not an event of its own."""
+    if not purpose:
+        return False
+    word = next((w for w in sentence.words if w.start <= trigger.start < w.end), None)
+    if word is None or word.start == trigger.start:
+        return False
+    from kg.analyse import normalise
+
+    prefix = normalise(word.text[: trigger.start - word.start]).text
+    return prefix in purpose
+
+
+def trigger_windows(
+    sentence: Sentence, actors: SentenceActors, purpose: tuple[str, ...] = ()
+) -> list[TriggerWindow]:
     """Each trigger's clause: from the previous trigger to the next one, within the sentence."""
-    triggers = [m for m in sentence.matches if m.kind == "trigger"]
+    triggers = [
+        m
+        for m in sentence.matches
+        if m.kind == "trigger" and not _purpose_clause(m, sentence, purpose)
+    ]
     kept: list[Match] = []
     for m in triggers:
         if kept:
@@ -51,6 +71,7 @@ def build_event(
     dates: list[DateMention],
     date_owner: dict[int, int],
     window_index: int,
+    planned: bool = False,
 ) -> Event | None:
     """The event a trigger states, before the diplomatic filter (None when it has no actor)."""
     trigger = window.trigger
@@ -72,6 +93,9 @@ def build_event(
                 main.remove(actor)
                 places.append(_country_place(doc, actor))
         places.sort(key=lambda p: p.start)
+    if any(a.kind in ("person", "organization") and (a.country or a.org) for a in main):
+        # people and organizations outrank bare country names (which are then topics of talk)
+        main = [a for a in main if a.kind != "country" or a.office]
     before = [a for a in main if a.end <= trigger.start]
     after = [a for a in main if a.start >= trigger.end]
     subject = before if before else after[:1]
@@ -93,7 +117,7 @@ def build_event(
 
     if _negated(sentence, window):
         return None
-    if status == "occurred" and _has_cue(sentence, window, "planned"):
+    if planned:
         status = "planned"
 
     place = _pick_place(places, trigger, event_type)
@@ -153,10 +177,6 @@ def _attendee_start(sentence: Sentence, window: TriggerWindow) -> int | None:
         if m.kind == "attendee" and window.start <= m.start < window.end:
             return m.end
     return None
-
-
-def _has_cue(sentence: Sentence, window: TriggerWindow, kind: str) -> bool:
-    return any(m.kind == kind and window.start <= m.start < window.end for m in sentence.matches)
 
 
 def _negated(sentence: Sentence, window: TriggerWindow) -> bool:
@@ -304,7 +324,13 @@ def _same_occasion(a: Event, b: Event) -> bool:
         ga = {p.actor.country for p in a.participants if p.role == "guest"}
         gb = {p.actor.country for p in b.participants if p.role == "guest"}
         return bool(ga & gb)
-    return pa == pb or (len(pa & pb) >= 2 and (pa <= pb or pb <= pa))
+    if pa == pb:
+        return True
+    # a bilateral part of expanded talks: one occasion only when day and place agree
+    same_day_and_place = bool(
+        a.date and a.date == b.date and a.place and b.place and a.place.iri == b.place.iri
+    )
+    return same_day_and_place and len(pa & pb) >= 2 and (pa <= pb or pb <= pa)
 
 
 def confidence(event: Event) -> float:
