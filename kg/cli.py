@@ -83,6 +83,24 @@ def _articles(paths: list[str], published: date | None):  # type: ignore[no-unty
     return generate(), problems
 
 
+def _extractions(paths: list[str], published: date | None):  # type: ignore[no-untyped-def]
+    """Extractions of the readable articles; problems (unreadable files, unsupported languages)
+    are printed as they come and collected in the returned list."""
+    from kg.extract import UnsupportedLanguage, extract
+
+    articles, problems = _articles(paths, published)
+
+    def generate():  # type: ignore[no-untyped-def]
+        for article in articles:
+            try:
+                yield extract(article)
+            except UnsupportedLanguage as error:
+                problems.append(_problem(article.origin or article.id, str(error)))
+                err.print(f"[red]skipped[/] {article.origin or article.id}: {error}")
+
+    return generate(), problems
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs or .zip archives.")],
@@ -107,25 +125,18 @@ def _ingest(paths: list[str], store: Path, published: date | None):  # type: ign
     """Extract and store every article; the store is closed when this returns."""
     import time
 
-    from kg.extract import UnsupportedLanguage, extract
     from kg.model import extraction_quads
     from kg.store import ensure_reference, replace_graph
 
     db = _open(store)
     ensure_reference(db)
-    articles, problems = _articles(paths, published)
+    extractions, problems = _extractions(paths, published)
     counts = {"articles": 0, "events": 0, "meeting": 0, "visit": 0, "call": 0}
     started = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("ingesting", total=None, rate="")
-        for article in articles:
-            try:
-                extraction = extract(article)
-            except UnsupportedLanguage as error:
-                problems.append(_problem(article.origin or article.id, str(error)))
-                err.print(f"[red]skipped[/] {article.origin or article.id}: {error}")
-                continue
-            replace_graph(db, article.id, extraction_quads(extraction))
+        for extraction in extractions:
+            replace_graph(db, extraction.article.id, extraction_quads(extraction))
             counts["articles"] += 1
             counts["events"] += len(extraction.events)
             for event in extraction.events:
@@ -156,21 +167,13 @@ def extract(
 ) -> None:
     """Extract events without a store and print them (one JSON line per article)."""
     from kg.export import extraction_record
-    from kg.extract import UnsupportedLanguage
-    from kg.extract import extract as run_extract
     from kg.store import memory_store
 
     if fmt not in ("jsonl", "table"):
         fail(f"unknown format {fmt!r}; use jsonl or table", 2)
     scratch = memory_store()
-    articles, problems = _articles(paths, _published(published))
-    for article in articles:
-        try:
-            extraction = run_extract(article)
-        except UnsupportedLanguage as error:
-            problems.append(_problem(article.origin or article.id, str(error)))
-            err.print(f"[red]skipped[/] {article.origin or article.id}: {error}")
-            continue
+    extractions, problems = _extractions(paths, _published(published))
+    for extraction in extractions:
         record = extraction_record(extraction, scratch)
         if fmt == "jsonl":
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
