@@ -38,11 +38,16 @@ class LanguageData:
     counterpart_words: tuple[str, ...] = ()
     attendee_cues: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
+    topic_prepositions: frozenset[str] = frozenset()
     capital_words: frozenset[str] = frozenset()
     title_links: frozenset[str] = frozenset()
+    accreditation_words: frozenset[str] = frozenset()
     planned_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
     boilerplate: tuple[str, ...] = ()
+    exclusion_cues: tuple[str, ...] = ()
+    ignore_phrases: tuple[str, ...] = ()
+    institution_nouns: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()
     relative_days: dict[str, int] = field(default_factory=dict)
     weekdays: dict[str, int] = field(default_factory=dict)
@@ -84,11 +89,16 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         counterpart_words=forms("counterpart_words"),
         attendee_cues=forms("attendee_cues"),
         place_prepositions=normalised_set("place_prepositions"),
+        topic_prepositions=normalised_set("topic_prepositions"),
         capital_words=normalised_set("capital_words"),
         title_links=normalised_set("title_links"),
+        accreditation_words=normalised_set("accreditation_words"),
         planned_cues=forms("planned_cues"),
         negation_cues=forms("negation_cues"),
         boilerplate=forms("boilerplate"),
+        exclusion_cues=forms("exclusion_cues"),
+        ignore_phrases=forms("ignore_phrases"),
+        institution_nouns=normalised_set("institution_nouns"),
         abbreviations=normalised_set("abbreviations"),
         relative_days=dict(raw.get("relative_days", {})),
         weekdays=dict(raw.get("weekdays", {})),

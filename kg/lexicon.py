@@ -166,6 +166,8 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
         ("boilerplate", language.boilerplate),
+        ("exclusion", language.exclusion_cues),
+        ("ignore", language.ignore_phrases),
         ("honorific", language.honorifics),
     ):
         for word in words:

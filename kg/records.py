@@ -78,6 +78,8 @@ class Actor:
     country: str | None = None
     org: str | None = None
     wikidata: str | None = None
+    title_in_text: bool = False
+    """The title was written next to the name (else it comes from the reference data)."""
     counterpart: bool = False
     """Named as the other side's counterpart: holds the same office as they do."""
 

@@ -54,10 +54,10 @@ def find_events(doc: Document) -> list[Event]:
             if m.kind in ("country", "nisba"):
                 country_mentions.append((m.start, m.key))
         windows = trigger_windows(sentence, found, doc.lexicon.language.purpose_proclitics)
-        if not windows:
+        if not windows or any(m.kind == "exclusion" for m in sentence.matches):
             continue
         dates = date_mentions(sentence, doc.text, doc.article.published)
-        owner = {i: _nearest(windows, d.start, d.end) for i, d in enumerate(dates)}
+        owner = {i: _containing(windows, d.start) for i, d in enumerate(dates)}
         planned = {
             _nearest(windows, m.start, m.end) for m in sentence.matches if m.kind == "planned"
         }
@@ -72,6 +72,7 @@ def find_events(doc: Document) -> list[Event]:
                 event.place = in_sentence[-1].place
             in_sentence.append(event)
             candidates.append((s_index, event))
+        _visits_go_to_their_host(in_sentence, doc)
     resolve_coreference(all_actors)
     doc.actors = all_actors
     kept: list[tuple[int, Event]] = []
@@ -88,6 +89,39 @@ def find_events(doc: Document) -> list[Event]:
     for event in events:
         event.confidence = confidence(event)
     return events
+
+
+def _containing(windows: list[TriggerWindow], offset: int) -> int:
+    """Index of the trigger whose clause contains an offset (dates belong to their clause)."""
+    for index, window in enumerate(windows):
+        if window.start <= offset < window.end:
+            return index
+    return _nearest(windows, offset, offset + 1)
+
+
+def _visits_go_to_their_host(events: list[Event], doc: Document) -> None:
+    """«استقبل X … Y الذي يزور البلاد»: a visit without a stated destination goes to the country
+    of the host who receives the visitor in the same sentence."""
+    from kg.records import Place
+
+    for visit in (e for e in events if e.type == "visit" and e.place is None):
+        guests = {p.actor.country for p in visit.participants if p.role == "guest"}
+        for meeting in (e for e in events if e.type == "meeting"):
+            hosts = [p.actor for p in meeting.participants if p.role == "host" and p.actor.country]
+            if hosts and hosts[0].country not in guests:
+                if meeting.place and meeting.place.country == hosts[0].country:
+                    visit.place = meeting.place
+                else:
+                    entity = doc.lexicon.reference.countries.get(hosts[0].country or "")
+                    if entity is not None:
+                        visit.place = Place(
+                            entity.label("en"),
+                            entity.pref_labels(),
+                            entity.country,
+                            entity.iri,
+                            entity.wikidata,
+                        )
+                break
 
 
 def _nearest(windows: list[TriggerWindow], start: int, end: int) -> int:

@@ -134,6 +134,18 @@ class ActorFinder:
         places: list[PlaceMention] = []
         used: set[int] = set()
         for i, unit in enumerate(units):
+            if (
+                i > 0
+                and unit.kind in ("title", "person", "honorific")
+                and (
+                    _word_norm(units[i - 1]) in self.language.institution_nouns
+                    and self._gap(units[i - 1], unit) == ""
+                )
+            ):
+                used.add(i)  # «مركز الملك سلمان»: part of an institution's name
+                if i + 1 < len(units) and units[i + 1].kind == "person":
+                    used.add(i + 1)
+        for i, unit in enumerate(units):
             if i in used:
                 continue
             if unit.kind in ("title", "honorific", "counterpart") or (
@@ -162,7 +174,7 @@ class ActorFinder:
                 if unit.kind == "city" or after_prep:
                     if place is not None:
                         places.append(PlaceMention(unit.start, unit.end, place, after_prep))
-                else:
+                elif not self._after_topic_preposition(units, i):
                     actors.append(self._country_actor(unit))
                 used.add(i)
             elif (
@@ -175,7 +187,32 @@ class ActorFinder:
                     places.append(PlaceMention(units[i - 1].start, unit.end, capital, True))
                 used.add(i)
         actors.sort(key=lambda a: a.start)
-        return SentenceActors(actors, places, units)
+        return SentenceActors(self._merge_appositive_titles(actors), places, units)
+
+    def _merge_appositive_titles(self, actors: list[Actor]) -> list[Actor]:
+        """«الأمير محمد بن سلمان، ولي ولي العهد، النائب الثاني لرئيس مجلس الوزراء وزير الدفاع»:
+        titles without a name right after a named person describe that person."""
+        merged: list[Actor] = []
+        for actor in actors:
+            prev = merged[-1] if merged else None
+            if (
+                prev is not None
+                and prev.kind == "person"
+                and (prev.name or prev.iri)
+                and actor.kind == "person"
+                and not actor.name
+                and not actor.counterpart
+                and actor.country in (None, prev.country)
+                and self.doc.gap(prev.end, actor.start) in ("", ",")
+            ):
+                prev.end = actor.end
+                if not prev.title_in_text and actor.title:
+                    prev.title, prev.office, prev.title_in_text = actor.title, actor.office, True
+                prev.country = prev.country or actor.country
+                prev.org = prev.org or actor.org
+                continue
+            merged.append(actor)
+        return merged
 
     def _title_follows(self, units: list[Unit], i: int) -> bool:
         j = i + 1
@@ -219,13 +256,31 @@ class ActorFinder:
                 continue
             if j > i and not self._adjacent(last, unit, links):
                 break
+            if title is not None and country is None and unit.kind == "word":
+                skip = self._words_before_nisba(units, j, used)
+                if skip:  # «رئيس حزب القوات اللبنانية»: the body's name, then its nationality
+                    taken.update(range(j, j + skip))
+                    last = units[j + skip - 1]
+                    j += skip
+                    continue
             if unit.kind == "title" and title is None:
                 title = unit.match
                 country = country or title.get("country")
+            elif unit.kind == "title" and country is None:
+                # a chain of titles of one person («ولي ولي العهد وزير الدفاع»); the first names
+                # the post, a later one may name the country («سفير خادم الحرمين الشريفين»)
+                country = country or unit.match.get("country")
             elif unit.kind == "counterpart" and j == i:
                 counterpart = True
             elif unit.kind in ("nisba", "country") and country is None:
                 country = unit.match.key
+            elif (
+                unit.kind == "city"
+                and country is None
+                and title is not None
+                and self._gap(last, unit) == ""
+            ):
+                country = self._city_country(unit)  # «ولي عهد أبوظبي»
             elif unit.kind == "org" and org is None:
                 org = unit.match.key
             elif unit.kind == "honorific":
@@ -241,6 +296,8 @@ class ActorFinder:
             or _word_norm(units[j - 1]) in self.language.conjunctions
         ):
             j -= 1
+        if title is not None and title.get("office") in ("ambassador", "charge-d-affaires"):
+            j = self._skip_accreditation(units, j, used)
         # a name after the title phrase ("… سامح شكري", "…, Mohammed ben Salmane")
         name_units = self._collect_name(units, j, used, forward=True)
         if (
@@ -280,6 +337,7 @@ class ActorFinder:
         if title is not None:
             actor.title = title.get("title_en")
             actor.office = title.get("office")
+            actor.title_in_text = True
         if country:
             actor.country = country
         if org:
@@ -288,6 +346,34 @@ class ActorFinder:
         if actor.iri:
             self._fill_from_reference(actor)
         return actor, taken
+
+    def _words_before_nisba(self, units: list[Unit], j: int, used: set[int]) -> int:
+        """How many definite words («القوات») stand between a title and its nisba (0: none)."""
+        if self.latin:
+            return 0
+        article = self.language.article
+        k = j
+        while k < len(units) and k - j < 2 and k not in used:
+            if units[k].kind in ("nisba", "country"):
+                return k - j if k > j else 0
+            if not _word_norm(units[k]).startswith(article) or (
+                k > j and self._gap(units[k - 1], units[k]) != ""
+            ):
+                return 0
+            k += 1
+        if k < len(units) and units[k].kind == "nisba" and self._gap(units[k - 1], units[k]) == "":
+            return k - j
+        return 0
+
+    def _skip_accreditation(self, units: list[Unit], j: int, used: set[int]) -> int:
+        """«سفير البيرو لدى المملكة إدوارد …»: the host country of an ambassador's post stands
+        between the title and the name; step over it."""
+        if j >= len(units) or _word_norm(units[j]) not in self.language.accreditation_words:
+            return j
+        k = j + 1
+        if k < len(units) and k not in used and units[k].kind in ("country", "city", "word"):
+            return k + 1
+        return j
 
     def _country_after(self, units: list[Unit], j: int, used: set[int]) -> int | None:
         """Index of a country or nisba right after a name, through a link word ("of Jordan")."""
@@ -314,6 +400,7 @@ class ActorFinder:
             if unit.kind == "person":
                 picked.append(k)
                 if forward:
+                    picked += self._lineage_after(units, k + 1, used)
                     break
             elif self._is_name_word(unit):
                 picked.append(k)
@@ -337,6 +424,23 @@ class ActorFinder:
         if not self._plausible_name([units[k] for k in sorted(picked)]):
             return set()
         return set(picked)
+
+    def _lineage_after(self, units: list[Unit], j: int, used: set[int]) -> list[int]:
+        """«محمد بن سلمان» + «بن عبدالعزيز آل سعود»: particle-led parts that extend a name."""
+        picked: list[int] = []
+        k = j
+        particles = self.language.name_particles
+        while (
+            k + 1 < len(units)
+            and k not in used
+            and _word_norm(units[k]) in particles
+            and self._gap(units[k - 1], units[k]) == ""
+            and self._gap(units[k], units[k + 1]) == ""
+            and (self._is_name_word(units[k + 1]) or units[k + 1].kind == "person")
+        ):
+            picked += [k, k + 1]
+            k += 2
+        return picked
 
     def _plausible_name(self, name: list[Unit]) -> bool:
         """An unknown name must look like one: capitalised in Latin script; in Arabic at least
@@ -367,12 +471,28 @@ class ActorFinder:
         """A known person, with the unknown words glued before it («عبد الفتاح السيسي»)."""
         taken = {i}
         before = self._collect_name(units, i - 1, used, forward=False) if i > 0 else set()
-        if (before and not self.latin) or (before and self.latin):
+        if before and self._part_of_known_name(units[i], [units[k] for k in before]):
             taken |= before
         ordered = sorted(taken)
         actor = Actor(kind="person", start=units[ordered[0]].start, end=units[ordered[-1]].end)
         self._set_name(actor, [units[k] for k in ordered])
         return actor, taken
+
+    def _part_of_known_name(self, person: Unit, words: list[Unit]) -> bool:
+        """Words before a known surname («عبد الفتاح» before «السيسي») belong to the name only
+        when one of the person's names contains them."""
+        entity = self.lexicon.reference.get(person.match.key)
+        if entity is None:
+            return False
+        from kg.analyse import normalise_form
+
+        known = {
+            token
+            for labels in entity.labels.values()
+            for label in labels
+            for token in normalise_form(label).replace("-", " ").split()
+        }
+        return all(w.word is not None and w.word.norm in known for w in words)
 
     def _fill_from_reference(self, actor: Actor) -> None:
         entity = self.lexicon.reference.get(actor.iri or "")
@@ -403,6 +523,13 @@ class ActorFinder:
             actor.wikidata = entity.wikidata
         return actor
 
+    def _city_country(self, unit: Unit) -> str | None:
+        for m in unit.matches:
+            entity = self.lexicon.reference.get(m.key)
+            if entity is not None and entity.country:
+                return entity.country
+        return None
+
     def _country_actor(self, unit: Unit) -> Actor:
         code = unit.match.key
         entity = self.lexicon.reference.countries.get(code)
@@ -427,6 +554,15 @@ class ActorFinder:
         if prev.kind == "word" and prev.word is not None and prev.word.norm in preps:
             return self._gap(prev, units[i]) in ("", "(", '"', "the")
         return False
+
+    def _after_topic_preposition(self, units: list[Unit], i: int) -> bool:
+        """«بشأن العراق», "talks on Syria": the country is a subject, and so is a list after it."""
+        k = i - 1
+        while k >= 0 and (
+            units[k].kind == "country" or _word_norm(units[k]) in self.language.conjunctions
+        ):
+            k -= 1
+        return k >= 0 and _word_norm(units[k]) in self.language.topic_prepositions
 
     def _place(self, unit: Unit) -> Place | None:
         reference = self.lexicon.reference

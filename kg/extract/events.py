@@ -96,7 +96,7 @@ def build_event(
     if any(a.kind in ("person", "organization") and (a.country or a.org) for a in main):
         # people and organizations outrank bare country names (which are then topics of talk)
         main = [a for a in main if a.kind != "country" or a.office]
-    before = [a for a in main if a.end <= trigger.start]
+    before = _subject_before(doc, [a for a in main if a.end <= trigger.start])
     after = [a for a in main if a.start >= trigger.end]
     subject = before if before else after[:1]
     objects = [a for a in after if a not in subject]
@@ -123,6 +123,9 @@ def build_event(
     place = _pick_place(places, trigger, event_type)
     own_dates = [d for i, d in enumerate(dates) if date_owner.get(i) == window_index]
     when = resolve(own_dates[0], doc.article.published, status == "planned") if own_dates else None
+    published = doc.article.published
+    if when is not None and published is not None and when > published:
+        status = "planned"  # «يزور … غدا»: a date after publication is a plan
 
     spans = (
         [trigger.start, trigger.end]
@@ -142,6 +145,21 @@ def build_event(
         place=place,
         trigger=trigger.key,
     )
+
+
+def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
+    """The subject before a trigger: the nearest actor and those coordinated with it
+    («مصر والأردن», "X and Y"); actors further back belong to an earlier clause."""
+    if not actors:
+        return []
+    conjunctions = doc.lexicon.language.conjunctions | {","}
+    group = [actors[-1]]
+    for actor in reversed(actors[:-1]):
+        gap = doc.gap(actor.end, group[0].start)
+        if gap not in conjunctions and gap != "":
+            break
+        group.insert(0, actor)
+    return group
 
 
 def _country_place(doc: Document, actor: Actor) -> PlaceMention:
