@@ -36,6 +36,7 @@ class LanguageData:
     purpose_proclitics: tuple[str, ...] = ()
     honorifics: tuple[str, ...] = ()
     counterpart_words: tuple[str, ...] = ()
+    honorific_pronouns: tuple[str, ...] = ()
     attendee_cues: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
     topic_prepositions: frozenset[str] = frozenset()
@@ -87,6 +88,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         purpose_proclitics=tuple(normalise_form(x) for x in raw.get("purpose_proclitics", ())),
         honorifics=forms("honorifics"),
         counterpart_words=forms("counterpart_words"),
+        honorific_pronouns=forms("honorific_pronouns"),
         attendee_cues=forms("attendee_cues"),
         place_prepositions=normalised_set("place_prepositions"),
         topic_prepositions=normalised_set("topic_prepositions"),

@@ -163,6 +163,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
     for kind, words in (
         ("attendee", language.attendee_cues),
         ("counterpart", language.counterpart_words),
+        ("pronoun", language.honorific_pronouns),
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
         ("boilerplate", language.boilerplate),

@@ -78,6 +78,10 @@ class Actor:
     country: str | None = None
     org: str | None = None
     wikidata: str | None = None
+    tentative: bool = False
+    """A one-word name after a title («الرئيس هادي»): kept only if coreference confirms it."""
+    pronoun: bool = False
+    """An honorific pronoun («سموه», «فخامته») standing for a person named elsewhere."""
     title_in_text: bool = False
     """The title was written next to the name (else it comes from the reference data)."""
     counterpart: bool = False

@@ -62,9 +62,21 @@ class Reference:
     entities: dict[str, Entity]
     countries: dict[str, Entity]
     """By ISO2."""
+    _holders: dict[str, list[Entity]] | None = field(default=None, init=False, repr=False)
 
     def get(self, iri: str) -> Entity | None:
         return self.entities.get(iri)
+
+    def holders(self, office: str) -> list[Entity]:
+        """People who held an office of this type at some time."""
+        if self._holders is None:
+            index: dict[str, list[Entity]] = defaultdict(list)
+            for entity in self.entities.values():
+                for post in entity.posts:
+                    if entity not in index[post.office]:
+                        index[post.office].append(entity)
+            self._holders = dict(index)
+        return self._holders.get(office, []) if self._holders else []
 
     def country_iri(self, iso2: str) -> str | None:
         entity = self.countries.get(iso2)

@@ -17,6 +17,7 @@ from kg.extract.events import (
     build_event,
     confidence,
     dedupe_participants,
+    hosts_are_at_home,
     is_diplomatic,
     merge_events,
     substitute_office_holders,
@@ -73,11 +74,12 @@ def find_events(doc: Document) -> list[Event]:
             in_sentence.append(event)
             candidates.append((s_index, event))
         _visits_go_to_their_host(in_sentence, doc)
-    resolve_coreference(all_actors)
+    resolve_coreference(all_actors, doc.lexicon.reference, doc.article.published)
     doc.actors = all_actors
     kept: list[tuple[int, Event]] = []
     for s_index, event in candidates:
         substitute_office_holders(event, all_actors)
+        hosts_are_at_home(event)
         dedupe_participants(event)
         if is_diplomatic(event):
             kept.append((s_index, event))

@@ -11,7 +11,7 @@ from datetime import date
 from kg.extract.document import Document, Sentence, Word
 from kg.lexicon import Lexicon
 from kg.records import Actor, Match, Place
-from kg.reference import Entity, Post
+from kg.reference import Entity, Post, Reference
 
 ACTOR_KINDS = {"person", "org", "country", "title", "honorific", "nisba", "city"}
 
@@ -168,6 +168,9 @@ class ActorFinder:
             elif unit.kind == "org":
                 actors.append(self._org_actor(unit))
                 used.add(i)
+            elif unit.kind == "pronoun":
+                actors.append(Actor(kind="person", start=unit.start, end=unit.end, pronoun=True))
+                used.add(i)
             elif unit.kind in ("city", "country"):
                 after_prep = self._after_preposition(units, i)
                 place = self._place(unit)
@@ -299,7 +302,7 @@ class ActorFinder:
         if title is not None and title.get("office") in ("ambassador", "charge-d-affaires"):
             j = self._skip_accreditation(units, j, used)
         # a name after the title phrase ("… سامح شكري", "…, Mohammed ben Salmane")
-        name_units = self._collect_name(units, j, used, forward=True)
+        name_units = self._collect_name(units, j, used, forward=True, allow_single=True)
         if (
             not name_units
             and self.latin
@@ -322,6 +325,11 @@ class ActorFinder:
         if title is None and not name_units and not counterpart:
             return None, set()
         taken.update(name_units)
+        tentative = (
+            not self.latin
+            and len(name_units) == 1
+            and all(units[k].kind == "word" for k in name_units)
+        )
         if name_units and country is None:
             after = self._country_after(units, max(name_units) + 1, used)
             if after is not None:
@@ -334,6 +342,7 @@ class ActorFinder:
             actor.start = min(actor.start, units[first_index].start)
             actor.end = max(actor.end, units[last_index].end)
             self._set_name(actor, [units[k] for k in sorted(name_units)])
+            actor.tentative = tentative
         if title is not None:
             actor.title = title.get("title_en")
             actor.office = title.get("office")
@@ -386,7 +395,9 @@ class ActorFinder:
         gap = self._gap(units[j - 1], units[k])
         return k if gap in links else None
 
-    def _collect_name(self, units: list[Unit], j: int, used: set[int], forward: bool) -> set[int]:
+    def _collect_name(
+        self, units: list[Unit], j: int, used: set[int], forward: bool, allow_single: bool = False
+    ) -> set[int]:
         """Indexes of the units of a name starting at j (going forward or backward)."""
         picked: list[int] = []
         k = j
@@ -421,7 +432,7 @@ class ActorFinder:
             picked.pop()
         if not picked:
             return set()
-        if not self._plausible_name([units[k] for k in sorted(picked)]):
+        if not self._plausible_name([units[k] for k in sorted(picked)], allow_single):
             return set()
         return set(picked)
 
@@ -442,7 +453,7 @@ class ActorFinder:
             k += 2
         return picked
 
-    def _plausible_name(self, name: list[Unit]) -> bool:
+    def _plausible_name(self, name: list[Unit], allow_single: bool = False) -> bool:
         """An unknown name must look like one: capitalised in Latin script; in Arabic at least
         two words, the first not glued to a conjunction or the article (a known name passes)."""
         if any(u.kind == "person" for u in name):
@@ -452,7 +463,7 @@ class ActorFinder:
             return False
         if self.latin:
             return first.text[:1].isupper()
-        if len(name) < 2:
+        if len(name) < 2 and not allow_single:
             return False
         particles = self.language.name_particles
         return first.norm in particles or not first.norm.startswith(("ال", "و", "ف"))
@@ -621,53 +632,113 @@ def _name_key(name: str | None) -> tuple[str, ...]:
     return tuple(t[2:] if t.startswith("ال") and len(t) > 4 else t for t in tokens)
 
 
-def resolve_coreference(actors: list[Actor]) -> None:
+HOLDER_OFFICES = frozenset(
+    {
+        "head-of-state",
+        "head-of-government",
+        "crown-prince",
+        "deputy-crown-prince",
+        "foreign-minister",
+        "defence-minister",
+        "secretary-general",
+    }
+)
+"""Offices whose holder on a date the reference data can name («ولي العهد السعودي»)."""
+
+
+def resolve_coreference(
+    actors: list[Actor], reference: Reference | None = None, when: date | None = None
+) -> None:
     """Make mentions of one person share a name, title and country: same reference entity, same
-    surname, or an unnamed office holder whose office and country match a named one."""
-    named = [a for a in actors if a.kind == "person" and (a.name or a.iri)]
+    surname, an honorific pronoun for the person it stands for, or an unnamed office holder whose
+    office and country match a named one (else the holder on the article's date)."""
+    named = [a for a in actors if a.kind == "person" and (a.name or a.iri) and not a.tentative]
     for actor in actors:
         if actor.kind != "person":
             continue
-        target: Actor | None = None
-        if actor.iri:
-            target = next(
-                (a for a in named if a.iri == actor.iri and a is not actor and a.title), None
-            )
-        elif actor.name:
-            key = _name_key(actor.name)
-            for other in named:
-                if other is actor:
-                    continue
-                okey = _name_key(other.name)
-                if (
-                    key
-                    and okey
-                    and key[-1] == okey[-1]
-                    and (actor.country in (None, other.country) or other.country is None)
-                    and len(okey) >= len(key)
-                ):
-                    target = other
-                    break
-        elif actor.office:
-            candidates = [
-                a
-                for a in named
-                if a.office == actor.office and a.country == actor.country and a.org == actor.org
-            ]
-            before = [a for a in candidates if a.start < actor.start]
-            target = (before[-1] if before else candidates[0]) if candidates else None
-        if target is None:
+        target = _antecedent(actor, actors, named)
+        if target is None and reference is not None and not actor.name and not actor.pronoun:
+            _link_office_holder(actor, reference, when)
             continue
-        if not actor.name or len(_name_key(target.name)) > len(_name_key(actor.name)):
-            actor.name = target.name
-            actor.labels = dict(target.labels) or actor.labels
-        actor.iri = actor.iri or target.iri
-        actor.wikidata = actor.wikidata or target.wikidata
-        actor.title = actor.title or target.title
-        actor.office = actor.office or target.office
-        actor.country = actor.country or target.country
-        actor.org = actor.org or target.org
-        if target.title is None:
-            target.title, target.office = actor.title, actor.office
-        if target.country is None:
-            target.country = actor.country
+        if target is None:
+            if actor.tentative:  # a lone word that names no one else here: not a name after all
+                actor.name, actor.labels, actor.tentative = None, {}, False
+                if reference is not None:
+                    _link_office_holder(actor, reference, when)
+            continue
+        _copy(actor, target)
+
+
+def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor | None:
+    if actor.pronoun:
+        before = [a for a in named if a.start < actor.start and a.country]
+        return before[0] if before else None
+    if actor.iri:
+        return next((a for a in named if a.iri == actor.iri and a is not actor and a.title), None)
+    if actor.name:
+        key = _name_key(actor.name)
+        for other in named:
+            if other is actor:
+                continue
+            okey = _name_key(other.name)
+            if (
+                key
+                and okey
+                and key[-1] == okey[-1]
+                and (actor.country in (None, other.country) or other.country is None)
+                and len(okey) >= len(key)
+            ):
+                return other
+        return None
+    if actor.office:
+        candidates = [
+            a
+            for a in named
+            if a.office == actor.office and a.country == actor.country and a.org == actor.org
+        ]
+        before = [a for a in candidates if a.start < actor.start]
+        return (before[-1] if before else candidates[0]) if candidates else None
+    return None
+
+
+def _copy(actor: Actor, target: Actor) -> None:
+    if not actor.name or len(_name_key(target.name)) > len(_name_key(actor.name)):
+        actor.name = target.name
+        actor.labels = dict(target.labels) or actor.labels
+    actor.tentative = False
+    actor.iri = actor.iri or target.iri
+    actor.wikidata = actor.wikidata or target.wikidata
+    actor.title = actor.title or target.title
+    actor.office = actor.office or target.office
+    actor.country = actor.country or target.country
+    actor.org = actor.org or target.org
+    if target.title is None:
+        target.title, target.office = actor.title, actor.office
+    if target.country is None:
+        target.country = actor.country
+
+
+def _link_office_holder(actor: Actor, reference: Reference, when: date | None) -> None:
+    """The one person the reference data knows in this office, for this country or
+    organization, on the article's date."""
+    if when is None or actor.office not in HOLDER_OFFICES or not (actor.country or actor.org):
+        return
+    holders = [
+        entity
+        for entity in reference.holders(actor.office)
+        if any(
+            p.office == actor.office
+            and (p.start or date.min) <= when <= (p.end or date.max)
+            and (
+                (actor.org and p.org == actor.org)
+                or (not actor.org and not p.org and entity.country == actor.country)
+            )
+            for p in entity.posts
+        )
+    ]
+    if len(holders) != 1:
+        return
+    entity = holders[0]
+    actor.iri = entity.iri
+    actor.labels = entity.pref_labels()
+    actor.wikidata = entity.wikidata

@@ -264,6 +264,15 @@ def substitute_office_holders(event: Event, actors: list[Actor]) -> None:
             p.actor = holder
 
 
+def hosts_are_at_home(event: Event) -> None:
+    """A host whose country the text does not state receives in the country of the place."""
+    if event.place is None or not event.place.country:
+        return
+    for p in event.participants:
+        if p.role == "host" and not p.actor.country and not p.actor.org:
+            p.actor.country = event.place.country
+
+
 def parties(event: Event) -> set[str]:
     """Countries of the participants, or the organization of one without a country."""
     result: set[str] = set()
