@@ -21,6 +21,8 @@ class Trigger:
     """host-guest, guest-host, symmetric or visit."""
     forms: tuple[str, ...]
     planned_forms: tuple[str, ...] = ()
+    nominal: frozenset[str] = frozenset()
+    """Forms that are verbal nouns: their agent is the genitive after them."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
                 roles=t["roles"],
                 forms=tuple(t.get("forms", ())),
                 planned_forms=tuple(t.get("planned_forms", ())),
+                nominal=frozenset(t.get("nominal", ())),
             )
             for t in raw.get("trigger", ())
         ),

@@ -151,7 +151,10 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
     for trigger in language.triggers:
         base = (("type", trigger.type), ("roles", trigger.roles))
         for form in trigger.forms:
-            yield form, ("trigger", trigger.id, (*base, ("status", "occurred"))), "main"
+            data = (*base, ("status", "occurred"))
+            if form in trigger.nominal:
+                data = (*data, ("nominal", "1"))
+            yield form, ("trigger", trigger.id, data), "main"
         for form in trigger.planned_forms:
             yield form, ("trigger", trigger.id, (*base, ("status", "planned"))), "main"
     for word, days in language.relative_days.items():
@@ -213,8 +216,15 @@ def _compile(
         if _is_acronym(written) and layer == "main":
             data = (*data, ("case", "exact"), ("written", written))
         forms = [surface]
-        if language.article and surface.startswith(language.article) and len(surface) > 3:
-            forms.append("ل" + surface[1:])  # ل + ال → لل
+        article = language.article
+        if article and kind == "title" and not surface.startswith(article):
+            forms.append(article + surface)  # «مستشار» → «المستشار»
+        if article:
+            forms += [
+                "ل" + form[1:]  # ل + ال → لل
+                for form in list(forms)
+                if form.startswith(article) and len(form) > 3
+            ]
         for form in forms:
             bucket = layers[layer].setdefault(form, [])
             if (kind, key, data) not in bucket:

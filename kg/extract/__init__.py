@@ -19,6 +19,7 @@ from kg.extract.events import (
     dedupe_participants,
     hosts_are_at_home,
     is_diplomatic,
+    meet_where_guests_visit,
     merge_events,
     substitute_office_holders,
     trigger_windows,
@@ -76,6 +77,7 @@ def find_events(doc: Document) -> list[Event]:
         _visits_go_to_their_host(in_sentence, doc)
     resolve_coreference(all_actors, doc.lexicon.reference, doc.article.published)
     doc.actors = all_actors
+    meet_where_guests_visit([e for _, e in candidates])
     kept: list[tuple[int, Event]] = []
     for s_index, event in candidates:
         substitute_office_holders(event, all_actors)

@@ -694,7 +694,9 @@ def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor 
         candidates = [
             a
             for a in named
-            if a.office == actor.office and a.country == actor.country and a.org == actor.org
+            if a.office == actor.office
+            and (a.country == actor.country or actor.country is None)
+            and (a.org == actor.org or actor.org is None)
         ]
         before = [a for a in candidates if a.start < actor.start]
         return (before[-1] if before else candidates[0]) if candidates else None

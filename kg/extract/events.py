@@ -98,6 +98,8 @@ def build_event(
         main = [a for a in main if a.kind != "country" or a.office]
     before = _subject_before(doc, [a for a in main if a.end <= trigger.start])
     after = [a for a in main if a.start >= trigger.end]
+    if trigger.get("nominal") and after:
+        before = []  # «زيارة الأمير محمد …»: the agent of a verbal noun follows it
     subject = before if before else after[:1]
     objects = [a for a in after if a not in subject]
 
@@ -273,6 +275,19 @@ def hosts_are_at_home(event: Event) -> None:
             p.actor.country = event.place.country
 
 
+def meet_where_guests_visit(events: list[Event]) -> None:
+    """A guest received without a stated place is received where their visit goes."""
+    visits = [e for e in events if e.type == "visit" and e.place is not None]
+    for event in events:
+        if event.type == "visit" or event.place is not None:
+            continue
+        guests = {_actor_key(p.actor) for p in event.participants if p.role == "guest"}
+        for visit in visits:
+            if guests & {_actor_key(p.actor) for p in visit.participants}:
+                event.place = visit.place
+                break
+
+
 def parties(event: Event) -> set[str]:
     """Countries of the participants, or the organization of one without a country."""
     result: set[str] = set()
@@ -303,6 +318,8 @@ def dedupe_participants(event: Event) -> None:
     seen: dict[str, Participant] = {}
     kept: list[Participant] = []
     for p in event.participants:
+        if p.actor.pronoun and not (p.actor.name or p.actor.country or p.actor.org):
+            continue  # an honorific pronoun that stands for no one named here
         key = _actor_key(p.actor)
         if key in seen:
             continue
@@ -333,6 +350,8 @@ def merge_events(events: list[Event]) -> list[Event]:
             if _actor_key(p.actor) not in keys:
                 target.participants.append(p)
         target.evidence += event.evidence
+        if target.date is None and event.date is not None:
+            target.status = event.status  # the dated mention says whether it happened yet
         target.date = target.date or event.date
         target.place = target.place or event.place
         target.confidence = max(target.confidence, event.confidence)
@@ -340,7 +359,9 @@ def merge_events(events: list[Event]) -> list[Event]:
 
 
 def _same_occasion(a: Event, b: Event) -> bool:
-    if a.type != b.type or a.status != b.status:
+    if a.type != b.type:
+        return False
+    if a.status != b.status and a.date is not None and b.date is not None:
         return False
     if a.date and b.date and a.date != b.date:
         return False
