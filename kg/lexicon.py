@@ -151,10 +151,8 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
     for trigger in language.triggers:
         base = (("type", trigger.type), ("roles", trigger.roles))
         for form in trigger.forms:
-            data = (*base, ("status", "occurred"))
-            if form in trigger.nominal:
-                data = (*data, ("nominal", "1"))
-            yield form, ("trigger", trigger.id, data), "main"
+            extra = (("nominal", "1"),) if form in trigger.nominal else ()
+            yield form, ("trigger", trigger.id, (*base, ("status", "occurred"), *extra)), "main"
         for form in trigger.planned_forms:
             yield form, ("trigger", trigger.id, (*base, ("status", "planned"))), "main"
     for word, days in language.relative_days.items():
