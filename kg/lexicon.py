@@ -204,6 +204,7 @@ def _compile(
     reference: Reference, language: LanguageData, lang_tagged: dict[str, set[str]]
 ) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
     layers: dict[str, dict[str, list[Payload]]] = {"main": {}, "topics": {}}
+    honorifics = {normalise_form(h) for h in language.honorifics}
     for written, payload, layer in _entries(reference, language):
         if layer == "topics" and written not in lang_tagged.get(language.lang, set()):
             continue
@@ -215,8 +216,13 @@ def _compile(
             data = (*data, ("case", "exact"), ("written", written))
         forms = [surface]
         article = language.article
-        if article and kind == "title" and not surface.startswith(article):
-            forms.append(article + surface)  # «مستشار» → «المستشار»
+        if (
+            article
+            and kind == "title"
+            and not surface.startswith(article)
+            and article + surface not in honorifics
+        ):
+            forms.append(article + surface)  # «مستشار» → «المستشار», not «الأمير» (honorific)
         if article:
             forms += [
                 "ل" + form[1:]  # ل + ال → لل

@@ -104,6 +104,8 @@ _KINDS = {
     DK.Country: "country",
     DK.City: "city",
     DK.Place: "city",
+    DK.Region: "city",
+    DK.Venue: "venue",
     DK.InternationalOrganization: "org",
     DK.Organization: "org",
     DK.Title: "title",
@@ -157,6 +159,8 @@ def build_reference(graph: Graph) -> Reference:
                 entity.extra.setdefault(key, []).append(str(value))
         for value in graph.objects(node, DK.officeType):
             entity.extra.setdefault("office", []).append(str(value).rsplit("/", 1)[-1])
+        for value in graph.objects(node, DK.city):
+            entity.extra.setdefault("city", []).append(str(value))
         for value in graph.objects(node, DK.capital):
             entity.extra.setdefault("capital", []).append(str(value))
         country = graph.value(node, DK.country)

@@ -14,6 +14,7 @@ from kg.extract.dates import date_mentions
 from kg.extract.document import Document, make_document
 from kg.extract.events import (
     TriggerWindow,
+    attach_attendee_mentions,
     build_event,
     confidence,
     dedupe_participants,
@@ -77,6 +78,8 @@ def find_events(doc: Document) -> list[Event]:
         _visits_go_to_their_host(in_sentence, doc)
     resolve_coreference(all_actors, doc.lexicon.reference, doc.article.published)
     doc.actors = all_actors
+    attached = attach_attendee_mentions([e for _, e in candidates])
+    candidates = [(s, e) for s, e in candidates if any(e is a for a in attached)]
     meet_where_guests_visit([e for _, e in candidates])
     kept: list[tuple[int, Event]] = []
     for s_index, event in candidates:

@@ -171,6 +171,11 @@ class ActorFinder:
             elif unit.kind == "pronoun":
                 actors.append(Actor(kind="person", start=unit.start, end=unit.end, pronoun=True))
                 used.add(i)
+            elif unit.kind == "venue":
+                place = self._venue_place(unit)
+                if place is not None:
+                    places.append(PlaceMention(unit.start, unit.end, place, True))
+                used.add(i)
             elif unit.kind in ("city", "country"):
                 after_prep = self._after_preposition(units, i)
                 place = self._place(unit)
@@ -414,6 +419,8 @@ class ActorFinder:
                     picked += self._lineage_after(units, k + 1, used)
                     break
             elif self._is_name_word(unit):
+                if picked and forward and self._conjunction_glued(unit):
+                    break  # «حسن حكيموف والمندوب»: a new phrase starts
                 picked.append(k)
             elif unit.kind == "honorific" and not forward:
                 break
@@ -453,6 +460,11 @@ class ActorFinder:
             k += 2
         return picked
 
+    def _conjunction_glued(self, unit: Unit) -> bool:
+        """An Arabic word that starts with the conjunction و glued to another word."""
+        norm = _word_norm(unit)
+        return not self.latin and norm.startswith("و") and len(norm) > 4
+
     def _plausible_name(self, name: list[Unit], allow_single: bool = False) -> bool:
         """An unknown name must look like one: capitalised in Latin script; in Arabic at least
         two words, the first not glued to a conjunction or the article (a known name passes)."""
@@ -470,7 +482,7 @@ class ActorFinder:
 
     def _set_name(self, actor: Actor, name_units: list[Unit]) -> None:
         text = self.doc.text
-        actor.name = text[name_units[0].start : name_units[-1].end].strip(" ,،")
+        actor.name = text[name_units[0].start : name_units[-1].end].strip(" ,،.")
         person = next((u for u in name_units if u.kind == "person"), None)
         if person is not None:
             actor.iri = person.match.key
@@ -533,6 +545,19 @@ class ActorFinder:
             actor.labels = entity.pref_labels()
             actor.wikidata = entity.wikidata
         return actor
+
+    def _venue_place(self, unit: Unit) -> Place | None:
+        """A venue stands for its city («في قصر الشاطئ» → Abu Dhabi)."""
+        reference = self.lexicon.reference
+        venue = reference.get(unit.match.key)
+        if venue is None:
+            return None
+        city = reference.get(venue.first("city") or "")
+        entity = city or reference.countries.get(venue.country or "")
+        if entity is None:
+            return None
+        return Place(entity.label("en"), entity.pref_labels(), venue.country, entity.iri,
+                     entity.wikidata)
 
     def _city_country(self, unit: Unit) -> str | None:
         for m in unit.matches:

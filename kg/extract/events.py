@@ -193,6 +193,14 @@ def _pick_place(places: list[PlaceMention], trigger: Match, event_type: str) -> 
 
 
 def _attendee_start(sentence: Sentence, window: TriggerWindow) -> int | None:
+    """Where attendees start: after a cue in the clause, or the whole clause when the cue
+    governs the trigger itself («وحضر الاجتماع …», "attended the meeting")."""
+    trigger = window.trigger
+    for m in sentence.matches:
+        if m.kind == "attendee" and m.end <= trigger.start:
+            between = [w for w in sentence.words if m.end <= w.start and w.end <= trigger.start]
+            if len(between) <= 1:
+                return window.start
     for m in sentence.matches:
         if m.kind == "attendee" and window.start <= m.start < window.end:
             return m.end
@@ -273,6 +281,21 @@ def hosts_are_at_home(event: Event) -> None:
     for p in event.participants:
         if p.role == "host" and not p.actor.country and not p.actor.org:
             p.actor.country = event.place.country
+
+
+def attach_attendee_mentions(events: list[Event]) -> list[Event]:
+    """«وحضر اللقاء …»: a meeting mention with attendees only adds them to the meeting before
+    it; it is not an occasion of its own."""
+    kept: list[Event] = []
+    for event in events:
+        lone = event.participants and all(p.role == "attendee" for p in event.participants)
+        previous = next((e for e in reversed(kept) if e.type == "meeting"), None)
+        if event.type == "meeting" and lone and previous is not None:
+            previous.participants += event.participants
+            previous.evidence += event.evidence
+            continue
+        kept.append(event)
+    return kept
 
 
 def meet_where_guests_visit(events: list[Event]) -> None:
