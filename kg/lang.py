@@ -34,6 +34,8 @@ class LanguageData:
     nisba_suffixes: tuple[str, ...] = ("",)
     name_stops: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
+    given_names: frozenset[str] = frozenset()
+    """Given names in matching form (ontology/lang/LANG-given-names.txt), to trust unknown names."""
     conjunctions: frozenset[str] = frozenset()
     purpose_proclitics: tuple[str, ...] = ()
     honorifics: tuple[str, ...] = ()
@@ -63,6 +65,17 @@ def languages() -> list[str]:
     return sorted(p.stem for p in (ONTOLOGY_DIR / "lang").glob("*.toml"))
 
 
+def _given_names(path: Path) -> frozenset[str]:
+    from kg.analyse import normalise_form
+
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        normalise_form(line) for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
 @cache
 def load_language(lang: str, directory: Path | None = None) -> LanguageData:
     """The data of one language; raises KeyError for a language without a data file."""
@@ -86,6 +99,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         nisba_suffixes=tuple(raw.get("nisba_suffixes", [""])),
         name_stops=normalised_set("name_stops"),
         name_particles=normalised_set("name_particles"),
+        given_names=_given_names(path.with_name(f"{lang}-given-names.txt")),
         conjunctions=normalised_set("conjunctions"),
         purpose_proclitics=tuple(normalise_form(x) for x in raw.get("purpose_proclitics", ())),
         honorifics=forms("honorifics"),

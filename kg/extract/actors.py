@@ -307,6 +307,9 @@ class ActorFinder:
         if title is not None and title.get("office") in ("ambassador", "charge-d-affaires"):
             j = self._skip_accreditation(units, j, used)
         # a name after the title phrase ("… سامح شكري", "…, Mohammed ben Salmane")
+        if self._adjective_before_given_name(units, j, used):
+            taken.add(j)
+            j += 1
         name_units = self._collect_name(units, j, used, forward=True, allow_single=True)
         if (
             not name_units
@@ -460,6 +463,22 @@ class ActorFinder:
             k += 2
         return picked
 
+    def _adjective_before_given_name(self, units: list[Unit], j: int, used: set[int]) -> bool:
+        """«وزير خارجية الولايات المتحدة الصديقة مايك بومبيو»: one qualifying word may stand
+        between the title phrase and a name that starts with a given name."""
+        given = self.language.given_names
+        if self.latin or not given or j + 1 >= len(units) or j in used or j + 1 in used:
+            return False
+        first, second = units[j], units[j + 1]
+        return (
+            first.kind == "word"
+            and _word_norm(first) not in given
+            and _word_norm(first).startswith(self.language.article)
+            and second.kind == "word"
+            and _word_norm(second) in given
+            and self._gap(first, second) == ""
+        )
+
     def _conjunction_glued(self, unit: Unit) -> bool:
         """An Arabic word that starts with the conjunction و glued to another word."""
         norm = _word_norm(unit)
@@ -475,8 +494,12 @@ class ActorFinder:
             return False
         if self.latin:
             return first.text[:1].isupper()
-        if len(name) < 2 and not allow_single:
-            return False
+        if len(name) < 2:
+            return allow_single  # tentative: coreference keeps it only if it names someone
+        given = self.language.given_names
+        if given:
+            second = name[1].word.norm if name[1].word is not None else ""
+            return first.norm in given or f"{first.norm} {second}" in given
         particles = self.language.name_particles
         return first.norm in particles or not first.norm.startswith(("ال", "و", "ف"))
 
