@@ -19,6 +19,7 @@ from kg.extract.events import (
     confidence,
     dedupe_participants,
     hosts_are_at_home,
+    is_attendee_mention,
     is_diplomatic,
     meet_where_guests_visit,
     merge_events,
@@ -78,16 +79,16 @@ def find_events(doc: Document) -> list[Event]:
         _visits_go_to_their_host(in_sentence, doc)
     resolve_coreference(all_actors, doc.lexicon.reference, doc.article.published)
     doc.actors = all_actors
-    attached = attach_attendee_mentions([e for _, e in candidates])
-    candidates = [(s, e) for s, e in candidates if any(e is a for a in attached)]
     meet_where_guests_visit([e for _, e in candidates])
     kept: list[tuple[int, Event]] = []
     for s_index, event in candidates:
         substitute_office_holders(event, all_actors)
         hosts_are_at_home(event)
         dedupe_participants(event)
-        if is_diplomatic(event):
+        if is_diplomatic(event) or is_attendee_mention(event):
             kept.append((s_index, event))
+    attached = attach_attendee_mentions([e for _, e in kept])
+    kept = [(s, e) for s, e in kept if any(e is a for a in attached) and is_diplomatic(e)]
     events = merge_events([e for _, e in kept])
     sentence_of = {}
     for i, event in enumerate(events):

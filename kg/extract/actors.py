@@ -409,7 +409,7 @@ class ActorFinder:
         """Indexes of the units of a name starting at j (going forward or backward)."""
         picked: list[int] = []
         k = j
-        limit = 5 if self.latin else 4
+        limit = 6
         while 0 <= k < len(units) and k not in used and len(picked) < limit:
             unit = units[k]
             if picked:
@@ -442,6 +442,12 @@ class ActorFinder:
             picked.pop()
         if not picked:
             return set()
+        ordered = sorted(picked)
+        person = next((k for k in ordered if units[k].kind == "person"), None)
+        if person is not None:
+            glued = [k for k in ordered if k < person]
+            if glued and not self._part_of_known_name(units[person], [units[k] for k in glued]):
+                picked = [k for k in picked if k >= person]  # «الصديقة مايك بومبيو»
         if not self._plausible_name([units[k] for k in sorted(picked)], allow_single):
             return set()
         return set(picked)
@@ -694,6 +700,15 @@ HOLDER_OFFICES = frozenset(
 """Offices whose holder on a date the reference data can name («ولي العهد السعودي»)."""
 
 
+def _same_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """«شكري» and «سامح شكري» name one person; «طحنون بن زايد آل نهيان» and «عبدالله بن زايد
+    آل نهيان» do not: the shorter name's words must all be in the longer one, which is at
+    least as long, and they must share the last word."""
+    if not short or not long or len(long) < len(short) or short[-1] != long[-1]:
+        return False
+    return set(short) <= set(long)
+
+
 def resolve_coreference(
     actors: list[Actor], reference: Reference | None = None, when: date | None = None
 ) -> None:
@@ -730,11 +745,8 @@ def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor 
                 continue
             okey = _name_key(other.name)
             if (
-                key
-                and okey
-                and key[-1] == okey[-1]
+                _same_name(key, okey)
                 and (actor.country in (None, other.country) or other.country is None)
-                and len(okey) >= len(key)
             ):
                 return other
         return None

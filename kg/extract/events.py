@@ -275,22 +275,39 @@ def substitute_office_holders(event: Event, actors: list[Actor]) -> None:
 
 
 def hosts_are_at_home(event: Event) -> None:
-    """A host whose country the text does not state receives in the country of the place."""
-    if event.place is None or not event.place.country:
-        return
+    """A host whose country the text does not state receives in the country of the place; an
+    attendee whose country it does not state is of the host's side."""
+    home = event.place.country if event.place is not None else None
     for p in event.participants:
-        if p.role == "host" and not p.actor.country and not p.actor.org:
-            p.actor.country = event.place.country
+        if p.role == "host" and not p.actor.country and not p.actor.org and home:
+            p.actor.country = home
+    host = next((p.actor for p in event.participants if p.role == "host" and p.actor.country),
+                None)
+    side = host.country if host is not None else home
+    for p in event.participants:
+        if p.role == "attendee" and not p.actor.country and not p.actor.org and side:
+            p.actor.country = side
+
+
+def is_attendee_mention(event: Event) -> bool:
+    """A meeting mention whose actors all attend («خلال اللقاء الذي حضره …»)."""
+    return (
+        event.type == "meeting"
+        and bool(event.participants)
+        and all(p.role == "attendee" for p in event.participants)
+    )
 
 
 def attach_attendee_mentions(events: list[Event]) -> list[Event]:
-    """«وحضر اللقاء …»: a meeting mention with attendees only adds them to the meeting before
-    it; it is not an occasion of its own."""
+    """«وحضر اللقاء …»: a meeting mention with attendees only adds them to the diplomatic
+    meeting before it; it is not an occasion of its own."""
     kept: list[Event] = []
     for event in events:
-        lone = event.participants and all(p.role == "attendee" for p in event.participants)
-        previous = next((e for e in reversed(kept) if e.type == "meeting"), None)
-        if event.type == "meeting" and lone and previous is not None:
+        previous = next(
+            (e for e in reversed(kept) if e.type == "meeting" and not is_attendee_mention(e)),
+            None,
+        )
+        if is_attendee_mention(event) and previous is not None:
             previous.participants += event.participants
             previous.evidence += event.evidence
             continue
@@ -368,10 +385,13 @@ def merge_events(events: list[Event]) -> list[Event]:
         if target is None:
             merged.append(event)
             continue
-        keys = {_actor_key(p.actor) for p in target.participants}
+        roles = {_actor_key(p.actor): p for p in target.participants}
         for p in event.participants:
-            if _actor_key(p.actor) not in keys:
+            known = roles.get(_actor_key(p.actor))
+            if known is None:
                 target.participants.append(p)
+            elif known.role == "participant" and p.role in ("host", "guest"):
+                known.role = p.role  # a reception says who hosted; talks do not
         target.evidence += event.evidence
         if target.date is None and event.date is not None:
             target.status = event.status  # the dated mention says whether it happened yet
