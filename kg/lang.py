@@ -38,10 +38,12 @@ class LanguageData:
     """Given names in matching form (ontology/lang/LANG-given-names.txt), to trust unknown names."""
     conjunctions: frozenset[str] = frozenset()
     purpose_proclitics: tuple[str, ...] = ()
+    circumstance_words: frozenset[str] = frozenset()
     honorifics: tuple[str, ...] = ()
     counterpart_words: tuple[str, ...] = ()
     honorific_pronouns: tuple[str, ...] = ()
     attendee_cues: tuple[str, ...] = ()
+    companion_cues: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
     topic_prepositions: frozenset[str] = frozenset()
     capital_words: frozenset[str] = frozenset()
@@ -101,11 +103,13 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         name_particles=normalised_set("name_particles"),
         given_names=_given_names(path.with_name(f"{lang}-given-names.txt")),
         conjunctions=normalised_set("conjunctions"),
+        circumstance_words=normalised_set("circumstance_words"),
         purpose_proclitics=tuple(normalise_form(x) for x in raw.get("purpose_proclitics", ())),
         honorifics=forms("honorifics"),
         counterpart_words=forms("counterpart_words"),
         honorific_pronouns=forms("honorific_pronouns"),
         attendee_cues=forms("attendee_cues"),
+        companion_cues=forms("companion_cues"),
         place_prepositions=normalised_set("place_prepositions"),
         topic_prepositions=normalised_set("topic_prepositions"),
         capital_words=normalised_set("capital_words"),

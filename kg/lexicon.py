@@ -62,12 +62,23 @@ class Lexicon:
                 stop = self._right_boundary(text, end, kind)
                 if stop is None or not self._left_boundary(text, start):
                     continue
+                if kind == "trigger" and self._inside_given_name(text, start, stop):
+                    continue  # «فيصل» is a name, not ف + «يصل»
                 span = norm.to_original(start, end)
                 if original is not None and ("case", "exact") in data:
                     written = dict(data).get("written", "")
                     if original[span[0] : span[1]] != written:
                         continue
                 yield Match(span[0], span[1], kind, key, data)
+
+    def _inside_given_name(self, text: str, start: int, stop: int) -> bool:
+        names = self.language.given_names
+        if not names or (start > 0 and not _is_word_char(text[start - 1])) and start != 0:
+            return False
+        word_start = start
+        while word_start > 0 and _is_word_char(text[word_start - 1]):
+            word_start -= 1
+        return word_start < start and text[word_start:stop] in names
 
     def _left_boundary(self, text: str, start: int) -> bool:
         if start == 0 or not _is_word_char(text[start - 1]):
@@ -163,6 +174,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         yield word, ("month", str(month), ()), "main"
     for kind, words in (
         ("attendee", language.attendee_cues),
+        ("companion", language.companion_cues),
         ("counterpart", language.counterpart_words),
         ("pronoun", language.honorific_pronouns),
         ("planned", language.planned_cues),

@@ -24,6 +24,7 @@ from kg.extract.events import (
     meet_where_guests_visit,
     merge_events,
     substitute_office_holders,
+    supplement_event,
     trigger_windows,
 )
 from kg.extract.topics import assign_topics
@@ -57,8 +58,16 @@ def find_events(doc: Document) -> list[Event]:
         for m in sentence.matches:
             if m.kind in ("country", "nisba"):
                 country_mentions.append((m.start, m.key))
-        windows = trigger_windows(sentence, found, doc.lexicon.language.purpose_proclitics)
-        if not windows or any(m.kind == "exclusion" for m in sentence.matches):
+        language = doc.lexicon.language
+        windows = trigger_windows(
+            sentence, found, language.purpose_proclitics, language.circumstance_words
+        )
+        if any(m.kind == "exclusion" for m in sentence.matches):
+            continue
+        if not windows:
+            supplement = supplement_event(doc, sentence, found)
+            if supplement is not None:
+                candidates.append((s_index, supplement))
             continue
         dates = date_mentions(sentence, doc.text, doc.article.published)
         owner = {i: _containing(windows, d.start) for i, d in enumerate(dates)}

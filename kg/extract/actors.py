@@ -210,7 +210,7 @@ class ActorFinder:
                 and actor.kind == "person"
                 and not actor.name
                 and not actor.counterpart
-                and actor.country in (None, prev.country)
+                and (actor.country is None or prev.country in (None, actor.country))
                 and self.doc.gap(prev.end, actor.start) in ("", ",")
             ):
                 prev.end = actor.end
@@ -585,8 +585,9 @@ class ActorFinder:
         entity = city or reference.countries.get(venue.country or "")
         if entity is None:
             return None
-        return Place(entity.label("en"), entity.pref_labels(), venue.country, entity.iri,
-                     entity.wikidata)
+        return Place(
+            entity.label("en"), entity.pref_labels(), venue.country, entity.iri, entity.wikidata
+        )
 
     def _city_country(self, unit: Unit) -> str | None:
         for m in unit.matches:
@@ -744,9 +745,8 @@ def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor 
             if other is actor:
                 continue
             okey = _name_key(other.name)
-            if (
-                _same_name(key, okey)
-                and (actor.country in (None, other.country) or other.country is None)
+            if _same_name(key, okey) and (
+                actor.country in (None, other.country) or other.country is None
             ):
                 return other
         return None

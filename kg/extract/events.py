@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kg.extract.actors import PlaceMention, SentenceActors
 from kg.extract.dates import DateMention, resolve
 from kg.extract.document import Document, Sentence
-from kg.records import Actor, Event, Match, Participant, Place, Role, Span
+from kg.records import Actor, Event, EventType, Match, Participant, Place, Role, Span
 
 MERGE_GAP_WORDS = 3
 """A trigger followed this closely by another, with no actor between, is one trigger
@@ -36,14 +36,30 @@ def _purpose_clause(trigger: Match, sentence: Sentence, purpose: tuple[str, ...]
     return prefix in purpose
 
 
+def _circumstance(trigger: Match, sentence: Sentence, words: frozenset[str]) -> bool:
+    """«لدى وصوله»: a trigger with a pronoun suffix after a word of time describes the
+    circumstance of the clause it stands in; it is not a clause of its own."""
+    if not words:
+        return False
+    before = [w for w in sentence.words if w.end <= trigger.start]
+    word = next((w for w in sentence.words if w.start <= trigger.start < w.end), None)
+    suffixed = word is not None and word.end > trigger.end
+    return suffixed and bool(before) and before[-1].norm in words
+
+
 def trigger_windows(
-    sentence: Sentence, actors: SentenceActors, purpose: tuple[str, ...] = ()
+    sentence: Sentence,
+    actors: SentenceActors,
+    purpose: tuple[str, ...] = (),
+    circumstance: frozenset[str] = frozenset(),
 ) -> list[TriggerWindow]:
     """Each trigger's clause: from the previous trigger to the next one, within the sentence."""
     triggers = [
         m
         for m in sentence.matches
-        if m.kind == "trigger" and not _purpose_clause(m, sentence, purpose)
+        if m.kind == "trigger"
+        and not _purpose_clause(m, sentence, purpose)
+        and not _circumstance(m, sentence, circumstance)
     ]
     kept: list[Match] = []
     for m in triggers:
@@ -83,7 +99,13 @@ def build_event(
         return None
     attendee_from = _attendee_start(sentence, window)
     attendees = [a for a in inside if attendee_from is not None and a.start >= attendee_from]
-    main = [a for a in inside if a not in attendees]
+    companion_from = _cue_end(sentence, window, "companion")
+    companions = [
+        a
+        for a in inside
+        if companion_from is not None and a.start >= companion_from and a not in attendees
+    ]
+    main = [a for a in inside if a not in attendees and a not in companions]
     places = [p for p in found.places if window.start <= p.start and p.end <= window.end]
 
     if event_type == "visit":
@@ -111,9 +133,16 @@ def build_event(
         participants += [Participant(a, second) for a in objects]
     elif roles_pattern == "visit":
         participants += [Participant(a, "guest") for a in subject]
+    elif roles_pattern == "hosts":
+        # «كما كان في استقباله …»: the hosts of a guest named before
+        participants += [Participant(a, "host") for a in subject + objects]
     else:
         participants += [Participant(a, "participant") for a in subject + objects]
     participants += [Participant(a, "attendee") for a in attendees]
+    companion_role: Role = (
+        "guest" if event_type == "visit" or roles_pattern == "guest-host" else ("attendee")
+    )
+    participants += [Participant(a, companion_role) for a in companions]
     _distribute_plural_title(participants)
     _give_counterparts_the_office(participants)
 
@@ -190,6 +219,35 @@ def _pick_place(places: list[PlaceMention], trigger: Match, event_type: str) -> 
         with_prep = [p for p in pool if p.after_preposition]
         pool = with_prep or pool
     return pool[0].place
+
+
+def supplement_event(doc: Document, sentence: Sentence, found: SentenceActors) -> Event | None:
+    """A sentence without a trigger that lists attendees («حضر اللقاء …») or a visitor's
+    companions («ويضم الوفد المرافق …»): an event mention that only adds people."""
+    cue = next((m for m in sentence.matches if m.kind in ("attendee", "companion")), None)
+    if cue is None:
+        return None
+    people = [a for a in found.actors if a.start >= cue.end]
+    if not people:
+        return None
+    role: Role = "attendee" if cue.kind == "attendee" else "guest"
+    event_type: EventType = "meeting" if cue.kind == "attendee" else "visit"
+    end = max(a.end for a in people)
+    return Event(
+        type=event_type,
+        status="occurred",
+        participants=[Participant(a, role) for a in people],
+        evidence=[Span(cue.start, end, doc.text[cue.start : end])],
+        trigger=SUPPLEMENT,
+    )
+
+
+def _cue_end(sentence: Sentence, window: TriggerWindow, kind: str) -> int | None:
+    """The end of the first cue of a kind in the clause (or right before its trigger)."""
+    for m in sentence.matches:
+        if m.kind == kind and window.start <= m.start < window.end:
+            return m.end
+    return None
 
 
 def _attendee_start(sentence: Sentence, window: TriggerWindow) -> int | None:
@@ -281,8 +339,7 @@ def hosts_are_at_home(event: Event) -> None:
     for p in event.participants:
         if p.role == "host" and not p.actor.country and not p.actor.org and home:
             p.actor.country = home
-    host = next((p.actor for p in event.participants if p.role == "host" and p.actor.country),
-                None)
+    host = next((p.actor for p in event.participants if p.role == "host" and p.actor.country), None)
     side = host.country if host is not None else home
     for p in event.participants:
         if p.role == "attendee" and not p.actor.country and not p.actor.org and side:
@@ -290,12 +347,19 @@ def hosts_are_at_home(event: Event) -> None:
 
 
 def is_attendee_mention(event: Event) -> bool:
-    """A meeting mention whose actors all attend («خلال اللقاء الذي حضره …»)."""
-    return (
-        event.type == "meeting"
-        and bool(event.participants)
-        and all(p.role == "attendee" for p in event.participants)
-    )
+    """A mention that only adds people to an occasion told before: attendees («خلال اللقاء
+    الذي حضره …»), more hosts («كما كان في استقباله …») or the visitor's companions
+    («ويضم الوفد المرافق …»)."""
+    roles = {p.role for p in event.participants}
+    if not roles:
+        return False
+    if event.type == "meeting":
+        return roles <= {"attendee"} or roles <= {"host"}
+    return event.trigger == SUPPLEMENT and roles <= {"guest"}
+
+
+SUPPLEMENT = "supplement"
+"""Trigger id of events made from a sentence of attendees or companions without a trigger."""
 
 
 def attach_attendee_mentions(events: list[Event]) -> list[Event]:
@@ -304,7 +368,7 @@ def attach_attendee_mentions(events: list[Event]) -> list[Event]:
     kept: list[Event] = []
     for event in events:
         previous = next(
-            (e for e in reversed(kept) if e.type == "meeting" and not is_attendee_mention(e)),
+            (e for e in reversed(kept) if e.type == event.type and not is_attendee_mention(e)),
             None,
         )
         if is_attendee_mention(event) and previous is not None:
