@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -193,15 +194,24 @@ class Sentence:
     """Offsets in the normalised text."""
 
 
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$|\"|[\u0600-\u06FF])|\n+")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$|\"|[\u0600-\u06FF]|[a-zà-ÿ])|\n+")
 
 
-def split_sentences(norm: str, abbreviations: frozenset[str] = frozenset()) -> list[Sentence]:
+def split_sentences(
+    norm: str,
+    abbreviations: frozenset[str] = frozenset(),
+    upper_at: Callable[[int], bool] | None = None,
+) -> list[Sentence]:
     """Sentences of the normalised text; a period after an abbreviation or an initial
-    (U.S., Mr.) does not end a sentence."""
+    (U.S., Mr.) does not end a sentence. A period glued to the next word ends one only when
+    that word is Arabic or starts with a capital («…environ.La veille»): `upper_at` tells,
+    from the original text, whether the character at a normalised offset is upper case."""
     sentences: list[Sentence] = []
     start = 0
     for m in _SENTENCE_END.finditer(norm):
+        glued_latin = m.end() < len(norm) and norm[m.end()].isascii() and norm[m.end()].isalpha()
+        if glued_latin and (upper_at is None or not upper_at(m.end())):
+            continue
         if m.group().startswith("."):
             before = norm[max(0, m.start() - 12) : m.start()].split()
             last = before[-1] if before else ""

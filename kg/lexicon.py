@@ -73,7 +73,7 @@ class Lexicon:
 
     def _inside_given_name(self, text: str, start: int, stop: int) -> bool:
         names = self.language.given_names
-        if not names or (start > 0 and not _is_word_char(text[start - 1])) and start != 0:
+        if not names or start == 0 or not _is_word_char(text[start - 1]):
             return False
         word_start = start
         while word_start > 0 and _is_word_char(text[word_start - 1]):

@@ -67,7 +67,10 @@ def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:
     ]
     sentences: list[Sentence] = []
     mi = wi = 0
-    for s in split_sentences(norm.text, lexicon.language.abbreviations):
+    def upper_at(offset: int) -> bool:
+        return text[norm.offsets[offset]].isupper()
+
+    for s in split_sentences(norm.text, lexicon.language.abbreviations, upper_at):
         start, end = norm.to_original(s.start, s.end)
         if start >= body_end:
             break
