@@ -17,12 +17,14 @@ from kg.extract.events import (
     attach_attendee_mentions,
     build_event,
     confidence,
+    continue_the_day,
     dedupe_participants,
     hosts_are_at_home,
     is_attendee_mention,
     is_diplomatic,
     meet_where_guests_visit,
     merge_events,
+    receive_at_home,
     substitute_office_holders,
     supplement_event,
     trigger_windows,
@@ -98,6 +100,9 @@ def find_events(doc: Document) -> list[Event]:
             kept.append((s_index, event))
     attached = attach_attendee_mentions([e for _, e in kept])
     kept = [(s, e) for s, e in kept if any(e is a for a in attached) and is_diplomatic(e)]
+    continue_the_day([e for _, e in kept])
+    for _, event in kept:
+        receive_at_home(event, doc.lexicon.reference)
     events = merge_events([e for _, e in kept])
     sentence_of = {}
     for i, event in enumerate(events):

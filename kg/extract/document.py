@@ -67,6 +67,7 @@ def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:
     ]
     sentences: list[Sentence] = []
     mi = wi = 0
+
     def upper_at(offset: int) -> bool:
         return text[norm.offsets[offset]].isupper()
 

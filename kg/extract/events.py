@@ -3,12 +3,14 @@ date; then the diplomatic filter and the merging of mentions of one occasion."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from kg.extract.actors import PlaceMention, SentenceActors
 from kg.extract.dates import DateMention, resolve
 from kg.extract.document import Document, Sentence
 from kg.records import Actor, Event, EventType, Match, Participant, Place, Role, Span
+from kg.reference import Reference
 
 MERGE_GAP_WORDS = 3
 """A trigger followed this closely by another, with no actor between, is one trigger
@@ -377,6 +379,34 @@ def attach_attendee_mentions(events: list[Event]) -> list[Event]:
             continue
         kept.append(event)
     return kept
+
+
+def receive_at_home(event: Event, reference: Reference) -> None:
+    """A reception without a stated place takes place in the host's country."""
+    if event.type != "meeting" or event.place is not None:
+        return
+    host = next((p.actor for p in event.participants if p.role == "host" and p.actor.country), None)
+    entity = reference.countries.get(host.country or "") if host is not None else None
+    if entity is not None:
+        event.place = Place(
+            entity.label("en"), entity.pref_labels(), entity.country, entity.iri, entity.wikidata
+        )
+
+
+def continue_the_day(events: list[Event]) -> None:
+    """An event told right after another with one of its people, and without its own place
+    or date, happened at the same place and on the same day («وفي سياق آخر، اجتمع الأمير …»)."""
+    for previous, event in itertools.pairwise(events):
+        keys = {_actor_key(p.actor) for p in previous.participants if p.role != "attendee"}
+        shared = any(
+            _actor_key(p.actor) in keys for p in event.participants if p.role != "attendee"
+        )
+        if not shared or event.type == "visit":
+            continue
+        if event.place is None and previous.place is not None:
+            event.place = previous.place
+        if event.date is None and previous.date is not None and event.status == previous.status:
+            event.date = previous.date
 
 
 def meet_where_guests_visit(events: list[Event]) -> None:
