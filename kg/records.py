@@ -78,6 +78,8 @@ class Actor:
     country: str | None = None
     org: str | None = None
     wikidata: str | None = None
+    offices: list[str] = field(default_factory=list)
+    """Every office named in the text for this actor («ولي ولي العهد … وزير الدفاع»)."""
     tentative: bool = False
     """A one-word name after a title («الرئيس هادي»): kept only if coreference confirms it."""
     pronoun: bool = False

@@ -109,6 +109,7 @@ _KINDS = {
     DK.InternationalOrganization: "org",
     DK.Organization: "org",
     DK.Title: "title",
+    DK.OfficeType: "office",
     DK.Person: "person",
     SKOS.Concept: "topic",
 }
@@ -157,6 +158,8 @@ def build_reference(graph: Graph) -> Reference:
         for predicate, key in _EXTRA.items():
             for value in graph.objects(node, predicate):
                 entity.extra.setdefault(key, []).append(str(value))
+        for value in graph.objects(node, DK.impliesTopic):
+            entity.extra.setdefault("topic", []).append(topic_id(str(value)))
         for value in graph.objects(node, DK.officeType):
             entity.extra.setdefault("office", []).append(str(value).rsplit("/", 1)[-1])
         for value in graph.objects(node, DK.city):

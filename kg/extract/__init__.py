@@ -100,6 +100,9 @@ def find_events(doc: Document) -> list[Event]:
             kept.append((s_index, event))
     attached = attach_attendee_mentions([e for _, e in kept])
     kept = [(s, e) for s, e in kept if any(e is a for a in attached) and is_diplomatic(e)]
+    for _, event in kept:
+        hosts_are_at_home(event)  # attendees added by later mentions join the host's side
+        dedupe_participants(event)
     continue_the_day([e for _, e in kept])
     for _, event in kept:
         receive_at_home(event, doc.lexicon.reference)

@@ -214,6 +214,7 @@ class ActorFinder:
                 and self.doc.gap(prev.end, actor.start) in ("", ",")
             ):
                 prev.end = actor.end
+                prev.offices += actor.offices
                 if not prev.title_in_text and actor.title:
                     prev.title, prev.office, prev.title_in_text = actor.title, actor.office, True
                 prev.country = prev.country or actor.country
@@ -245,6 +246,7 @@ class ActorFinder:
         country: str | None = None
         org: str | None = None
         counterpart = False
+        offices: list[str] = []
         start = units[i].start
         end = units[i].end
         j = i
@@ -271,6 +273,8 @@ class ActorFinder:
                     last = units[j + skip - 1]
                     j += skip
                     continue
+            if unit.kind == "title":
+                offices.append(unit.match.get("office") or "")
             if unit.kind == "title" and title is None:
                 title = unit.match
                 country = country or title.get("country")
@@ -344,7 +348,13 @@ class ActorFinder:
                 country = units[after].match.key
                 taken.add(after)
                 end = max(end, units[after].end)
-        actor = Actor(kind="person", start=start, end=end, counterpart=counterpart)
+        actor = Actor(
+            kind="person",
+            start=start,
+            end=end,
+            counterpart=counterpart,
+            offices=[o for o in offices if o],
+        )
         if name_units:
             first_index, last_index = min(name_units), max(name_units)
             actor.start = min(actor.start, units[first_index].start)
@@ -505,7 +515,8 @@ class ActorFinder:
         given = self.language.given_names
         if given:
             second = name[1].word.norm if name[1].word is not None else ""
-            return first.norm in given or f"{first.norm} {second}" in given
+            # «رمضان أحمد قاديروف»: a given name may come second after a less common one
+            return first.norm in given or second in given or f"{first.norm} {second}" in given
         particles = self.language.name_particles
         return first.norm in particles or not first.norm.startswith(("ال", "و", "ف"))
 

@@ -452,7 +452,7 @@ def dedupe_participants(event: Event) -> None:
     seen: dict[str, Participant] = {}
     kept: list[Participant] = []
     for p in event.participants:
-        if p.actor.pronoun and not (p.actor.name or p.actor.country or p.actor.org):
+        if p.actor.pronoun and not (p.actor.name or p.actor.iri):
             continue  # an honorific pronoun that stands for no one named here
         key = _actor_key(p.actor)
         if key in seen:

@@ -6,6 +6,41 @@ from __future__ import annotations
 from kg.extract.document import Document
 from kg.records import Event
 
+WEAK_CUE_HITS = 1
+"""A one-word cue («الاقتصاد», "crisis") names a topic only when cues of it occur this often in
+the passage; a phrase («التعاون الأمني») names it at once."""
+
+
+def _cued_topics(doc: Document, start: int, end: int) -> list[str]:
+    hits: dict[str, int] = {}
+    strong: set[str] = set()
+    titles = [(a.start, a.end) for a in doc.actors]
+    for m in doc.topic_matches:
+        if any(s <= m.start and m.end <= e for s, e in titles):
+            continue  # «وزير الثقافة», «رئيس الاستخبارات»: a title, not a subject of talks
+        if start <= m.start < end:
+            hits[m.key] = hits.get(m.key, 0) + 1
+            if " " in doc.text[m.start : m.end].strip():
+                strong.add(m.key)
+    return [t for t, n in hits.items() if t in strong or n >= WEAK_CUE_HITS]
+
+
+def _implied_topics(doc: Document, event: Event) -> list[str]:
+    """Topics implied by the offices of the principal participants (defence ministers talk
+    defence), from dk:impliesTopic in the reference data."""
+    from kg.namespaces import OFFICE
+
+    found: list[str] = []
+    for p in event.participants:
+        if p.role == "attendee":
+            continue
+        for office in {*p.actor.offices, p.actor.office or ""} - {""}:
+            entity = doc.lexicon.reference.get(str(OFFICE) + office)
+            for topic in entity.extra.get("topic", []) if entity else []:
+                if topic not in found:
+                    found.append(topic)
+    return found
+
 
 def assign_topics(
     doc: Document,
@@ -27,10 +62,10 @@ def assign_topics(
         # the passage: from the first sentence (or the previous event's) to the next event's
         passage_start = bounds[first] if first != starts[0] else bounds[0]
         passage_end = bounds[later[0]] if later else doc.body_end
-        topics: list[str] = []
-        for m in doc.topic_matches:
-            if passage_start <= m.start < passage_end and m.key not in topics:
-                topics.append(m.key)
+        topics = _cued_topics(doc, passage_start, passage_end)
+        for topic in _implied_topics(doc, event):
+            if topic not in topics:
+                topics.append(topic)
         event.topics = topics
         own: set[str] = set()
         for other_index, other in enumerate(events):
