@@ -42,6 +42,7 @@ class LanguageData:
     honorifics: tuple[str, ...] = ()
     counterpart_words: tuple[str, ...] = ()
     honorific_pronouns: tuple[str, ...] = ()
+    both_sides_words: tuple[str, ...] = ()
     attendee_cues: tuple[str, ...] = ()
     companion_cues: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
@@ -108,6 +109,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         honorifics=forms("honorifics"),
         counterpart_words=forms("counterpart_words"),
         honorific_pronouns=forms("honorific_pronouns"),
+        both_sides_words=forms("both_sides_words"),
         attendee_cues=forms("attendee_cues"),
         companion_cues=forms("companion_cues"),
         place_prepositions=normalised_set("place_prepositions"),

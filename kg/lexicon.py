@@ -177,6 +177,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         ("companion", language.companion_cues),
         ("counterpart", language.counterpart_words),
         ("pronoun", language.honorific_pronouns),
+        ("both_sides", language.both_sides_words),
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
         ("boilerplate", language.boilerplate),

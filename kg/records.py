@@ -82,6 +82,8 @@ class Actor:
     """Every office named in the text for this actor («ولي ولي العهد … وزير الدفاع»)."""
     tentative: bool = False
     """A one-word name after a title («الرئيس هادي»): kept only if coreference confirms it."""
+    both_sides: bool = False
+    """«الجانبين», "the two sides": the parties of the occasion told just before."""
     pronoun: bool = False
     """An honorific pronoun («سموه», «فخامته») standing for a person named elsewhere."""
     title_in_text: bool = False

@@ -19,6 +19,7 @@ from kg.extract.events import (
     confidence,
     continue_the_day,
     dedupe_participants,
+    expand_both_sides,
     hosts_are_at_home,
     is_attendee_mention,
     is_diplomatic,
@@ -90,6 +91,8 @@ def find_events(doc: Document) -> list[Event]:
         _visits_go_to_their_host(in_sentence, doc)
     resolve_coreference(all_actors, doc.lexicon.reference, doc.article.published)
     doc.actors = all_actors
+    expanded = expand_both_sides([e for _, e in candidates], doc.lexicon.reference)
+    candidates = [(s, e) for s, e in candidates if any(e is x for x in expanded)]
     meet_where_guests_visit([e for _, e in candidates])
     kept: list[tuple[int, Event]] = []
     for s_index, event in candidates:

@@ -168,6 +168,9 @@ class ActorFinder:
             elif unit.kind == "org":
                 actors.append(self._org_actor(unit))
                 used.add(i)
+            elif unit.kind == "both_sides":
+                actors.append(Actor(kind="person", start=unit.start, end=unit.end, both_sides=True))
+                used.add(i)
             elif unit.kind == "pronoun":
                 actors.append(Actor(kind="person", start=unit.start, end=unit.end, pronoun=True))
                 used.add(i)

@@ -409,6 +409,46 @@ def continue_the_day(events: list[Event]) -> None:
             event.date = previous.date
 
 
+def expand_both_sides(events: list[Event], reference: Reference) -> list[Event]:
+    """«مباحثات القاهرة بين الجانبين»: "the two sides" are the parties of the event before.
+    After a meeting or call it is that same occasion told on (its evidence joins it); after a
+    visit it is the talks between the visitor and the country visited."""
+    kept: list[Event] = []
+    previous: Event | None = None
+    for event in events:
+        sides = [p for p in event.participants if p.actor.both_sides]
+        if sides and previous is not None and previous.type != "visit":
+            previous.evidence += event.evidence
+            continue
+        kept.append(event)
+        if sides and previous is not None:
+            event.participants = [p for p in event.participants if not p.actor.both_sides]
+            for p in previous.participants:
+                if p.role != "attendee":
+                    event.participants.append(Participant(p.actor, "participant"))
+            if previous.type == "visit" and previous.place and previous.place.country:
+                entity = reference.countries.get(previous.place.country)
+                if entity is not None:
+                    country = Actor(
+                        kind="country",
+                        start=sides[0].actor.start,
+                        end=sides[0].actor.end,
+                        name=entity.label("ar"),
+                        iri=entity.iri,
+                        labels=entity.pref_labels(),
+                        country=entity.country,
+                        wikidata=entity.wikidata,
+                    )
+                    event.participants.append(Participant(country, "participant"))
+            if event.place is None:
+                event.place = previous.place
+        else:
+            event.participants = [p for p in event.participants if not p.actor.both_sides]
+        if not sides and any(p.role != "attendee" for p in event.participants):
+            previous = event
+    return kept
+
+
 def meet_where_guests_visit(events: list[Event]) -> None:
     """A guest received without a stated place is received where their visit goes."""
     visits = [e for e in events if e.type == "visit" and e.place is not None]
