@@ -50,6 +50,7 @@ class LanguageData:
     capital_words: frozenset[str] = frozenset()
     title_links: frozenset[str] = frozenset()
     accreditation_words: frozenset[str] = frozenset()
+    destination_proclitics: frozenset[str] = frozenset()
     planned_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
     boilerplate: tuple[str, ...] = ()
@@ -117,6 +118,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         capital_words=normalised_set("capital_words"),
         title_links=normalised_set("title_links"),
         accreditation_words=normalised_set("accreditation_words"),
+        destination_proclitics=normalised_set("destination_proclitics"),
         planned_cues=forms("planned_cues"),
         negation_cues=forms("negation_cues"),
         boilerplate=forms("boilerplate"),

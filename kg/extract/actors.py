@@ -288,7 +288,13 @@ class ActorFinder:
             elif unit.kind == "counterpart" and j == i:
                 counterpart = True
             elif unit.kind in ("nisba", "country") and country is None:
-                country = unit.match.key
+                sent_to = (
+                    title is not None
+                    and title.get("office") in ("ambassador", "envoy", "charge-d-affaires")
+                    and self._proclitic_before(unit) in self.language.destination_proclitics
+                )
+                if not sent_to:  # «مبعوث … للمملكة العربية السعودية»: where, not whose
+                    country = unit.match.key
             elif (
                 unit.kind == "city"
                 and country is None
@@ -501,7 +507,7 @@ class ActorFinder:
     def _conjunction_glued(self, unit: Unit) -> bool:
         """An Arabic word that starts with the conjunction و glued to another word."""
         norm = _word_norm(unit)
-        return not self.latin and norm.startswith("و") and len(norm) > 4
+        return not self.latin and norm.startswith("و") and len(norm) >= 4
 
     def _plausible_name(self, name: list[Unit], allow_single: bool = False) -> bool:
         """An unknown name must look like one: capitalised in Latin script; in Arabic at least
@@ -768,7 +774,7 @@ def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor 
         candidates = [
             a
             for a in named
-            if a.office == actor.office
+            if (a.office == actor.office or actor.office in a.offices)
             and (a.country == actor.country or actor.country is None)
             and (a.org == actor.org or actor.org is None)
         ]

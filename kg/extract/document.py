@@ -50,6 +50,35 @@ class Document:
         return normalise(self.article.text[start:end]).text.strip()
 
 
+def _country_of(match: Match) -> str | None:
+    if match.kind in ("country", "nisba"):
+        return match.key
+    return match.get("country")
+
+
+def disambiguate(matches: list[Match]) -> list[Match]:
+    """«عمان» is Oman and Amman: of the readings of one span, keep those whose country the
+    rest of the article names most (a tie keeps them all)."""
+    spans: dict[tuple[int, int], list[Match]] = {}
+    for m in matches:
+        spans.setdefault((m.start, m.end), []).append(m)
+    counts: dict[str, int] = {}
+    for group in spans.values():
+        codes = {_country_of(m) for m in group}
+        if len(codes) == 1 and None not in codes:
+            code = next(iter(codes))
+            if code is not None:
+                counts[code] = counts.get(code, 0) + 1
+    kept: list[Match] = []
+    for group in spans.values():
+        codes = {_country_of(m) for m in group}
+        if len(group) > 1 and len(codes) > 1:
+            best = max(counts.get(_country_of(m) or "", 0) for m in group)
+            group = [m for m in group if counts.get(_country_of(m) or "", 0) == best]
+        kept += group
+    return kept
+
+
 def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:
     """Normalise, match and split one article."""
     text = article.text
@@ -60,7 +89,7 @@ def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:
         if m.kind == "boilerplate" and m.start > len(text) // 4:
             body_end = m.start
             break
-    matches = [m for m in matches if m.end <= body_end]
+    matches = disambiguate([m for m in matches if m.end <= body_end])
     words = [Word(*norm.to_original(t.start, t.end), t.text, "") for t in tokenize(norm.text)]
     words = [
         Word(w.start, w.end, w.norm, text[w.start : w.end]) for w in words if w.end <= body_end

@@ -45,7 +45,8 @@ def _circumstance(trigger: Match, sentence: Sentence, words: frozenset[str]) -> 
         return False
     before = [w for w in sentence.words if w.end <= trigger.start]
     word = next((w for w in sentence.words if w.start <= trigger.start < w.end), None)
-    suffixed = word is not None and word.end > trigger.end
+    # a pronoun suffix as written (ه، ها، هم; not the taa marbuta of «زيارة»)
+    suffixed = word is not None and word.text.endswith(("ه", "ها", "هم", "هما"))
     return suffixed and bool(before) and before[-1].norm in words
 
 
