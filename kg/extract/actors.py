@@ -179,6 +179,8 @@ class ActorFinder:
                 if place is not None:
                     places.append(PlaceMention(unit.start, unit.end, place, True))
                 used.add(i)
+            elif unit.kind == "country" and self._adjective_reading(units, i):
+                used.add(i)  # «السفارة السعودية»: the adjective, not the country
             elif unit.kind in ("city", "country"):
                 after_prep = self._after_preposition(units, i)
                 place = self._place(unit)
@@ -290,7 +292,7 @@ class ActorFinder:
             elif unit.kind in ("nisba", "country") and country is None:
                 sent_to = (
                     title is not None
-                    and title.get("office") in ("ambassador", "envoy", "charge-d-affaires")
+                    and title.get("office") == "envoy"
                     and self._proclitic_before(unit) in self.language.destination_proclitics
                 )
                 if not sent_to:  # «مبعوث … للمملكة العربية السعودية»: where, not whose
@@ -319,6 +321,14 @@ class ActorFinder:
             j -= 1
         if title is not None and title.get("office") in ("ambassador", "charge-d-affaires"):
             j = self._skip_accreditation(units, j, used)
+        while (
+            j < len(units)
+            and j not in used
+            and units[j].kind == "honorific"
+            and (self._gap(units[j - 1], units[j]) in ("", ","))
+        ):
+            taken.add(j)  # ranks and honorifics before the name («… الفريق أول ركن …»)
+            j += 1
         # a name after the title phrase ("… سامح شكري", "…, Mohammed ben Salmane")
         if self._adjective_before_given_name(units, j, used):
             taken.add(j)
@@ -641,6 +651,19 @@ class ActorFinder:
             return self._gap(prev, units[i]) in ("", "(", '"', "the")
         return False
 
+    def _adjective_reading(self, units: list[Unit], i: int) -> bool:
+        """A country name that is also a nisba («السعودية») reads as the adjective after a
+        definite noun."""
+        unit = units[i]
+        if not any(m.kind == "nisba" for m in unit.matches) or i == 0:
+            return False
+        prev = units[i - 1]
+        return (
+            prev.kind == "word"
+            and _word_norm(prev).startswith(self.language.article or "\0")
+            and self._gap(prev, unit) == ""
+        )
+
     def _after_topic_preposition(self, units: list[Unit], i: int) -> bool:
         """«بشأن العراق», "talks on Syria": the country is a subject, and so is a list after it."""
         k = i - 1
@@ -744,13 +767,15 @@ def resolve_coreference(
         if target is None and reference is not None and not actor.name and not actor.pronoun:
             _link_office_holder(actor, reference, when)
             continue
-        if target is None:
-            if actor.tentative:  # a lone word that names no one else here: not a name after all
-                actor.name, actor.labels, actor.tentative = None, {}, False
-                if reference is not None:
-                    _link_office_holder(actor, reference, when)
-            continue
-        _copy(actor, target)
+        if target is None and actor.tentative:
+            # a lone word that names no one else here is not a name after all: the office
+            # holder is found by the office instead
+            actor.name, actor.labels, actor.tentative = None, {}, False
+            target = _antecedent(actor, actors, named)
+            if target is None and reference is not None:
+                _link_office_holder(actor, reference, when)
+        if target is not None:
+            _copy(actor, target)
 
 
 def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor | None:
@@ -779,7 +804,11 @@ def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor 
             and (a.org == actor.org or actor.org is None)
         ]
         before = [a for a in candidates if a.start < actor.start]
-        return (before[-1] if before else candidates[0]) if candidates else None
+        if before:
+            return before[-1]
+        # a title told before the name («ولي العهد السعودي … الأمير محمد بن سلمان») only for
+        # offices one person holds; a later «مستشار» is someone else
+        return candidates[0] if candidates and actor.office in HOLDER_OFFICES else None
     return None
 
 

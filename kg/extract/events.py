@@ -420,6 +420,7 @@ def expand_both_sides(events: list[Event], reference: Reference) -> list[Event]:
         sides = [p for p in event.participants if p.actor.both_sides]
         if sides and previous is not None and previous.type != "visit":
             previous.evidence += event.evidence
+            previous.participants += [p for p in event.participants if p.role == "attendee"]
             continue
         kept.append(event)
         if sides and previous is not None:
