@@ -418,6 +418,10 @@ def expand_both_sides(events: list[Event], reference: Reference) -> list[Event]:
     previous: Event | None = None
     for event in events:
         sides = [p for p in event.participants if p.actor.both_sides]
+        own = [p for p in event.participants if not p.actor.both_sides and p.role != "attendee"]
+        if own:  # «استقبل … وتم التأكيد على الرؤية المشتركة للبلدين»: its own parties
+            event.participants = [p for p in event.participants if not p.actor.both_sides]
+            sides = []
         if sides and previous is not None and previous.type != "visit":
             previous.evidence += event.evidence
             previous.participants += [p for p in event.participants if p.role == "attendee"]
