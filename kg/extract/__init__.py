@@ -99,17 +99,20 @@ def find_events(doc: Document) -> list[Event]:
         substitute_office_holders(event, all_actors)
         hosts_are_at_home(event)
         dedupe_participants(event)
-        if is_diplomatic(event) or is_attendee_mention(event):
+        if is_diplomatic(event) or is_attendee_mention(event) or _unplaced_visit(event):
             kept.append((s_index, event))
     attached = attach_attendee_mentions([e for _, e in kept])
-    kept = [(s, e) for s, e in kept if any(e is a for a in attached) and is_diplomatic(e)]
+    kept = [
+        (s, e) for s, e in kept
+        if any(e is a for a in attached) and (is_diplomatic(e) or _unplaced_visit(e))
+    ]
     for _, event in kept:
         hosts_are_at_home(event)  # attendees added by later mentions join the host's side
         dedupe_participants(event)
     continue_the_day([e for _, e in kept])
     for _, event in kept:
         receive_at_home(event, doc.lexicon.reference)
-    events = merge_events([e for _, e in kept])
+    events = [e for e in merge_events([e for _, e in kept]) if is_diplomatic(e)]
     sentence_of = {}
     for i, event in enumerate(events):
         sentence_of[i] = next(s for s, e in kept if e is event)
@@ -117,6 +120,11 @@ def find_events(doc: Document) -> list[Event]:
     for event in events:
         event.confidence = confidence(event)
     return events
+
+
+def _unplaced_visit(event: Event) -> bool:
+    """A visit told without its destination («ووصل بمعية سموه …») may join one told with it."""
+    return event.type == "visit" and event.place is None
 
 
 def _containing(windows: list[TriggerWindow], offset: int) -> int:

@@ -347,6 +347,11 @@ def hosts_are_at_home(event: Event) -> None:
     for p in event.participants:
         if p.role == "attendee" and not p.actor.country and not p.actor.org and side:
             p.actor.country = side
+    if event.type == "visit":  # a visitor's companions come from the visitor's country
+        lead = next((p.actor.country for p in event.participants if p.actor.country), None)
+        for p in event.participants:
+            if not p.actor.country and not p.actor.org and lead:
+                p.actor.country = lead
 
 
 def is_attendee_mention(event: Event) -> bool:
@@ -450,7 +455,7 @@ def expand_both_sides(events: list[Event], reference: Reference) -> list[Event]:
                 event.place = previous.place
         else:
             event.participants = [p for p in event.participants if not p.actor.both_sides]
-        if not sides and any(p.role != "attendee" for p in event.participants):
+        if not sides and is_diplomatic(event):
             previous = event
     return kept
 
