@@ -333,7 +333,10 @@ class ActorFinder:
         if self._adjective_before_given_name(units, j, used):
             taken.add(j)
             j += 1
-        name_units = self._collect_name(units, j, used, forward=True, allow_single=True)
+        after_honorific = j > 0 and units[j - 1].kind == "honorific"
+        name_units = self._collect_name(
+            units, j, used, forward=True, allow_single=True, after_honorific=after_honorific
+        )
         if (
             not name_units
             and self.latin
@@ -433,7 +436,13 @@ class ActorFinder:
         return k if gap in links else None
 
     def _collect_name(
-        self, units: list[Unit], j: int, used: set[int], forward: bool, allow_single: bool = False
+        self,
+        units: list[Unit],
+        j: int,
+        used: set[int],
+        forward: bool,
+        allow_single: bool = False,
+        after_honorific: bool = False,
     ) -> set[int]:
         """Indexes of the units of a name starting at j (going forward or backward)."""
         picked: list[int] = []
@@ -477,7 +486,9 @@ class ActorFinder:
             glued = [k for k in ordered if k < person]
             if glued and not self._part_of_known_name(units[person], [units[k] for k in glued]):
                 picked = [k for k in picked if k >= person]  # «الصديقة مايك بومبيو»
-        if not self._plausible_name([units[k] for k in sorted(picked)], allow_single):
+        if not self._plausible_name(
+            [units[k] for k in sorted(picked)], allow_single, after_honorific
+        ):
             return set()
         return set(picked)
 
@@ -519,9 +530,12 @@ class ActorFinder:
         norm = _word_norm(unit)
         return not self.latin and norm.startswith("و") and len(norm) >= 4
 
-    def _plausible_name(self, name: list[Unit], allow_single: bool = False) -> bool:
-        """An unknown name must look like one: capitalised in Latin script; in Arabic at least
-        two words, the first not glued to a conjunction or the article (a known name passes)."""
+    def _plausible_name(
+        self, name: list[Unit], allow_single: bool = False, after_honorific: bool = False
+    ) -> bool:
+        """An unknown name must look like one: capitalised in Latin script; in Arabic two words
+        or more with a given name among the first two, or any two words right after an
+        honorific («الدكتور مساعد العيبان»); a known name passes."""
         if any(u.kind == "person" for u in name):
             return True
         first = name[0].word
@@ -532,6 +546,8 @@ class ActorFinder:
         if len(name) < 2:
             return allow_single  # tentative: coreference keeps it only if it names someone
         given = self.language.given_names
+        if after_honorific and not first.norm.startswith(("و", "ف")):
+            return True
         if given:
             second = name[1].word.norm if name[1].word is not None else ""
             # «رمضان أحمد قاديروف»: a given name may come second after a less common one

@@ -499,7 +499,20 @@ def is_diplomatic(event: Event) -> bool:
 
 
 def dedupe_participants(event: Event) -> None:
-    """One participant per actor (the first role wins, attendee never overrides)."""
+    """One participant per actor (the first role wins, attendee never overrides); a country
+    named beside a person who represents it is that person's side, not another participant;
+    an unnamed office holder of unknown country adds nothing."""
+    represented = {
+        p.actor.country for p in event.participants
+        if p.actor.kind in ("person", "organization") and p.actor.country
+        and (p.actor.name or p.actor.iri)
+    }
+    event.participants = [
+        p for p in event.participants
+        if not (p.actor.kind == "country" and p.actor.country in represented)
+        and not (p.actor.kind == "person" and not (p.actor.name or p.actor.iri)
+                 and not p.actor.country and not p.actor.org)
+    ]
     seen: dict[str, Participant] = {}
     kept: list[Participant] = []
     for p in event.participants:
