@@ -61,6 +61,7 @@ class LanguageData:
     relative_days: dict[str, int] = field(default_factory=dict)
     weekdays: dict[str, int] = field(default_factory=dict)
     months: dict[str, int] = field(default_factory=dict)
+    hijri_months: dict[str, int] = field(default_factory=dict)
     triggers: tuple[Trigger, ...] = ()
 
 
@@ -129,6 +130,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         relative_days=dict(raw.get("relative_days", {})),
         weekdays=dict(raw.get("weekdays", {})),
         months=dict(raw.get("months", {})),
+        hijri_months=dict(raw.get("hijri_months", {})),
         triggers=tuple(
             Trigger(
                 id=t["id"],

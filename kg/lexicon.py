@@ -172,6 +172,8 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         yield word, ("weekday", str(day), ()), "main"
     for word, month in language.months.items():
         yield word, ("month", str(month), ()), "main"
+    for word, month in language.hijri_months.items():
+        yield word, ("hijri_month", str(month), ()), "main"
     for kind, words in (
         ("attendee", language.attendee_cues),
         ("companion", language.companion_cues),

@@ -46,10 +46,15 @@ class SentenceActors:
     units: list[Unit]
 
 
-def units_of(sentence: Sentence) -> list[Unit]:
-    """Matches and uncovered words of a sentence, in order (matches of one span grouped)."""
+def units_of(sentence: Sentence, text: str = "") -> list[Unit]:
+    """Matches and uncovered words of a sentence, in order (matches of one span grouped). A
+    month name without a number before it («رمضان أحمد قاديروف») is a word, not a date."""
     units: list[Unit] = []
     for m in sentence.matches:
+        if m.kind in ("month", "hijri_month") and not any(
+            c.isdigit() for c in text[max(0, m.start - 5) : m.start]
+        ):
+            continue
         if (
             units
             and units[-1].kind != "word"
@@ -129,7 +134,7 @@ class ActorFinder:
     # -- the phrase grammar -------------------------------------------------------------------
 
     def find(self, sentence: Sentence) -> SentenceActors:
-        units = units_of(sentence)
+        units = units_of(sentence, self.doc.text)
         actors: list[Actor] = []
         places: list[PlaceMention] = []
         used: set[int] = set()

@@ -32,7 +32,7 @@ def date_mentions(sentence: Sentence, text: str, published: date | None) -> list
             found.append(DateMention(m.start, m.end, "reldate", int(m.key)))
         elif m.kind == "weekday":
             found.append(DateMention(m.start, m.end, "weekday", int(m.key)))
-        elif m.kind == "month":
+        elif m.kind in ("month", "hijri_month"):
             mention = _explicit(m, text, published)
             if mention is not None:
                 found.append(mention)
@@ -55,21 +55,36 @@ def _explicit(month: Match, text: str, published: date | None) -> DateMention | 
         value = int(number)
         if day is None and 1 <= value <= 31 and len(number) <= 2:
             day = value
-        elif len(number) == 4 and 1900 < value < 2100:
+        elif len(number) == 4 and (1900 < value < 2100 or 1300 < value < 1500):
             year = value
             break
     if day is None:
         return None
+    hijri = month.kind == "hijri_month"
     if year is None:
         if published is None:
             return None
-        year = published.year
+        year = _hijri_year(published) if hijri else published.year
     try:
-        when = date(year, int(month.key), day)
-    except ValueError:
+        when = _from_hijri(year, int(month.key), day) if hijri else date(year, int(month.key), day)
+    except (ValueError, OverflowError):
         return None
     end = month.end
     return DateMention(month.start, end, "explicit", 0, when)
+
+
+def _hijri_year(day: date) -> int:
+    from hijridate import Gregorian
+
+    return int(Gregorian(day.year, day.month, day.day).to_hijri().year)
+
+
+def _from_hijri(year: int, month: int, day: int) -> date:
+    """A Hijri (Umm al-Qura) date as a Gregorian date."""
+    from hijridate import Hijri
+
+    gregorian = Hijri(year, month, day).to_gregorian()
+    return date(gregorian.year, gregorian.month, gregorian.day)
 
 
 def _ascii_digits(text: str) -> str:
