@@ -220,6 +220,7 @@ def _compile(
 ) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
     layers: dict[str, dict[str, list[Payload]]] = {"main": {}, "topics": {}}
     honorifics = {normalise_form(h) for h in language.honorifics}
+    written_forms: dict[tuple[str, str, str], set[str]] = {}
     for written, payload, layer in _entries(reference, language):
         if layer == "topics" and written not in lang_tagged.get(language.lang, set()):
             continue
@@ -248,6 +249,19 @@ def _compile(
             bucket = layers[layer].setdefault(form, [])
             if (kind, key, data) not in bucket:
                 bucket.append((kind, key, data))
+            written_forms.setdefault((form, kind, key), set()).add(" ".join(written.split()))
+    for surface, bucket in layers["main"].items():
+        if len({(kind, key) for kind, key, _ in bucket}) > 1:
+            # an ambiguous form («عمان»: Oman, Amman): keep how each reading is written, so
+            # that diacritics in the text («عمّان») can choose
+            layers["main"][surface] = [
+                (
+                    kind,
+                    key,
+                    (*data, ("written", "|".join(sorted(written_forms[surface, kind, key])))),
+                )
+                for kind, key, data in bucket
+            ]
     automata = []
     for layer in ("main", "topics"):
         automaton = ahocorasick.Automaton()

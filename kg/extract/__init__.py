@@ -103,7 +103,8 @@ def find_events(doc: Document) -> list[Event]:
             kept.append((s_index, event))
     attached = attach_attendee_mentions([e for _, e in kept])
     kept = [
-        (s, e) for s, e in kept
+        (s, e)
+        for s, e in kept
         if any(e is a for a in attached) and (is_diplomatic(e) or _unplaced_visit(e))
     ]
     for _, event in kept:

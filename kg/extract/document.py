@@ -50,15 +50,19 @@ class Document:
         return normalise(self.article.text[start:end]).text.strip()
 
 
+_DIACRITICS = frozenset(chr(c) for c in range(0x064B, 0x0653))
+
+
 def _country_of(match: Match) -> str | None:
     if match.kind in ("country", "nisba"):
         return match.key
     return match.get("country")
 
 
-def disambiguate(matches: list[Match]) -> list[Match]:
-    """«عمان» is Oman and Amman: of the readings of one span, keep those whose country the
-    rest of the article names most (a tie keeps them all)."""
+def disambiguate(matches: list[Match], text: str = "") -> list[Match]:
+    """«عمان» is Oman and Amman: of the readings of one span, keep the one written exactly as
+    in the text («عمّان»), else those whose country the rest of the article names most (a tie
+    keeps them all)."""
     spans: dict[tuple[int, int], list[Match]] = {}
     for m in matches:
         spans.setdefault((m.start, m.end), []).append(m)
@@ -72,6 +76,12 @@ def disambiguate(matches: list[Match]) -> list[Match]:
     kept: list[Match] = []
     for group in spans.values():
         codes = {_country_of(m) for m in group}
+        if len(group) > 1 and text:
+            span = text[group[0].start : group[0].end]
+            exact = [m for m in group if span in (m.get("written") or "").split("|")]
+            if exact and len(exact) < len(group) and any(ch in span for ch in _DIACRITICS):
+                group = exact
+                codes = {_country_of(m) for m in group}
         if len(group) > 1 and len(codes) > 1:
             best = max(counts.get(_country_of(m) or "", 0) for m in group)
             group = [m for m in group if counts.get(_country_of(m) or "", 0) == best]
@@ -89,7 +99,7 @@ def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:
         if m.kind == "boilerplate" and m.start > len(text) // 4:
             body_end = m.start
             break
-    matches = disambiguate([m for m in matches if m.end <= body_end])
+    matches = disambiguate([m for m in matches if m.end <= body_end], text)
     words = [Word(*norm.to_original(t.start, t.end), t.text, "") for t in tokenize(norm.text)]
     words = [
         Word(w.start, w.end, w.norm, text[w.start : w.end]) for w in words if w.end <= body_end

@@ -71,7 +71,11 @@ def trigger_windows(
             between = [w for w in sentence.words if prev.end <= w.start and w.end <= m.start]
             has_actor = any(prev.end <= a.start < m.start for a in actors.actors)
             if len(between) <= MERGE_GAP_WORDS and not has_actor:
-                kept[-1] = Match(prev.start, m.end, m.kind, m.key, m.data)
+                # the later trigger names the kind of event ("received a phone call"); of one
+                # kind, the earlier verb governs the roles («تستضيف عمّان اجتماعاً»)
+                same_type = prev.get("type") == m.get("type")
+                governing = prev if same_type else m
+                kept[-1] = Match(prev.start, m.end, m.kind, governing.key, governing.data)
                 continue
         kept.append(m)
     windows: list[TriggerWindow] = []
@@ -121,7 +125,13 @@ def build_event(
     if any(a.kind in ("person", "organization") and (a.country or a.org) for a in main):
         # people and organizations outrank bare country names (which are then topics of talk)
         main = [a for a in main if a.kind != "country" or a.office]
-    before = _subject_before(doc, [a for a in main if a.end <= trigger.start])
+    if event_type != "visit":
+        main += _capitals_as_governments(doc, places, trigger)
+        main.sort(key=lambda a: a.start)
+    # an actor inside a merged trigger («تستضيف عمّان اجتماعاً») is its subject
+    before = _subject_before(
+        doc, [a for a in main if a.start < trigger.end and not a.start >= trigger.end]
+    )
     after = [a for a in main if a.start >= trigger.end]
     if trigger.get("nominal") and after:
         before = []  # «زيارة الأمير محمد …»: the agent of a verbal noun follows it
@@ -194,6 +204,45 @@ def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
             break
         group.insert(0, actor)
     return group
+
+
+def _capitals_as_governments(
+    doc: Document, places: list[PlaceMention], trigger: Match
+) -> list[Actor]:
+    """«تستضيف عمّان اجتماعاً», "Washington hosted talks": a capital right next to the trigger,
+    with no preposition, stands for its country's government."""
+    reference = doc.lexicon.reference
+    actors: list[Actor] = []
+    for mention in list(places):
+        if mention.after_preposition or mention.place.iri is None:
+            continue
+        next_to = (
+            (mention.start >= trigger.end and doc.gap(trigger.end, mention.start) == "")
+            or (mention.end <= trigger.start and doc.gap(mention.end, trigger.start) == "")
+            or trigger.start <= mention.start < trigger.end
+        )
+        country = reference.countries.get(mention.place.country or "")
+        if (
+            not next_to
+            or country is None
+            or mention.place.iri not in country.extra.get("capital", [])
+        ):
+            continue
+        places.remove(mention)
+        actors.append(
+            Actor(
+                kind="country",
+                start=mention.start,
+                end=mention.end,
+                name=doc.text[mention.start : mention.end],
+                iri=country.iri,
+                labels=country.pref_labels(),
+                country=country.country,
+                wikidata=country.wikidata,
+            )
+        )
+        places.append(PlaceMention(mention.start, mention.end, mention.place, True))
+    return actors
 
 
 def _country_place(doc: Document, actor: Actor) -> PlaceMention:
@@ -503,15 +552,22 @@ def dedupe_participants(event: Event) -> None:
     named beside a person who represents it is that person's side, not another participant;
     an unnamed office holder of unknown country adds nothing."""
     represented = {
-        p.actor.country for p in event.participants
-        if p.actor.kind in ("person", "organization") and p.actor.country
+        p.actor.country
+        for p in event.participants
+        if p.actor.kind in ("person", "organization")
+        and p.actor.country
         and (p.actor.name or p.actor.iri)
     }
     event.participants = [
-        p for p in event.participants
+        p
+        for p in event.participants
         if not (p.actor.kind == "country" and p.actor.country in represented)
-        and not (p.actor.kind == "person" and not (p.actor.name or p.actor.iri)
-                 and not p.actor.country and not p.actor.org)
+        and not (
+            p.actor.kind == "person"
+            and not (p.actor.name or p.actor.iri)
+            and not p.actor.country
+            and not p.actor.org
+        )
     ]
     seen: dict[str, Participant] = {}
     kept: list[Participant] = []
