@@ -21,7 +21,7 @@ from kg.analyse import Normalised, normalise_form
 from kg.lang import LanguageData, load_language
 from kg.paths import CACHE_DIR, ONTOLOGY_DIR
 from kg.records import Match
-from kg.reference import Reference, build_reference, load_graph, reference_files
+from kg.reference import Entity, Reference, build_reference, load_graph, reference_files
 
 Payload = tuple[str, str, tuple[tuple[str, str], ...]]
 """(kind, key, data) of one lexicon entry."""
@@ -137,7 +137,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
     for entity in reference.entities.values():
         kind = entity.kind
         if kind == "topic":
-            for cue in _lang_values(entity.extra.get("cue", []), entity, lang):
+            for cue in entity.extra.get("cue", []):
                 yield cue, ("topic", entity.first("notation") or "", ()), "topics"
             continue
         data: list[tuple[str, str]] = []
@@ -191,15 +191,10 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             yield word, (kind, word, ()), "main"
 
 
-def _lang_values(values: list[str], entity: object, lang: str) -> list[str]:
-    return values
-
-
-def _demonyms(entity: object, language: LanguageData) -> Iterator[str]:
-    from kg.reference import Entity
-
-    assert isinstance(entity, Entity)
-    if language.lang == "ar":
+def _demonyms(entity: Entity, language: LanguageData) -> Iterator[str]:
+    """Arabic inflects the nisba (dk:nisba) by the endings of its language data; other
+    languages list their demonyms (dk:demonym) in full."""
+    if language.nisba_suffixes != ("",):
         for nisba in entity.extra.get("nisba", []):
             for suffix in language.nisba_suffixes:
                 form = nisba + suffix
@@ -271,11 +266,6 @@ def _compile(
             automaton.make_automaton()
         automata.append(automaton)
     return automata[0], automata[1]
-
-
-def _cue_languages(reference: Reference) -> dict[str, set[str]]:
-    """Topic cues per language tag (cues are language-tagged literals)."""
-    return {}
 
 
 def _fingerprint() -> str:
