@@ -44,6 +44,8 @@ class LanguageData:
     honorific_pronouns: tuple[str, ...] = ()
     both_sides_words: tuple[str, ...] = ()
     attendee_cues: tuple[str, ...] = ()
+    attendee_cues_after: tuple[str, ...] = ()
+    pronoun_reference: str = "first"
     companion_cues: tuple[str, ...] = ()
     place_prepositions: frozenset[str] = frozenset()
     topic_prepositions: frozenset[str] = frozenset()
@@ -113,6 +115,8 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         honorific_pronouns=forms("honorific_pronouns"),
         both_sides_words=forms("both_sides_words"),
         attendee_cues=forms("attendee_cues"),
+        attendee_cues_after=forms("attendee_cues_after"),
+        pronoun_reference=raw.get("pronoun_reference", "first"),
         companion_cues=forms("companion_cues"),
         place_prepositions=normalised_set("place_prepositions"),
         topic_prepositions=normalised_set("topic_prepositions"),

@@ -176,6 +176,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         yield word, ("hijri_month", str(month), ()), "main"
     for kind, words in (
         ("attendee", language.attendee_cues),
+        ("attendee_after", language.attendee_cues_after),
         ("companion", language.companion_cues),
         ("counterpart", language.counterpart_words),
         ("pronoun", language.honorific_pronouns),

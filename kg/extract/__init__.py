@@ -89,7 +89,14 @@ def find_events(doc: Document) -> list[Event]:
             in_sentence.append(event)
             candidates.append((s_index, event))
         _visits_go_to_their_host(in_sentence, doc)
-    resolve_coreference(all_actors, doc.lexicon.reference, doc.article.published)
+    mentioned = frozenset(code for _, code in country_mentions)
+    resolve_coreference(
+        all_actors,
+        doc.lexicon.reference,
+        doc.article.published,
+        mentioned,
+        doc.lexicon.language.pronoun_reference,
+    )
     doc.actors = all_actors
     expanded = expand_both_sides([e for _, e in candidates], doc.lexicon.reference)
     candidates = [(s, e) for s, e in candidates if any(e is x for x in expanded)]

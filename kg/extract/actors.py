@@ -114,11 +114,12 @@ class ActorFinder:
             and (unit.word.norm in self.language.title_links)
         )
 
-    def _is_name_word(self, unit: Unit) -> bool:
+    def _is_name_word(self, unit: Unit, after_honorific: bool = False) -> bool:
         if unit.kind != "word" or unit.word is None:
             return False
         norm = unit.word.norm
-        if norm in self.language.name_stops or any(c.isdigit() for c in norm):
+        stop = norm in self.language.name_stops and not (after_honorific and self.latin)
+        if stop or any(c.isdigit() for c in norm):
             return False
         if self.latin:
             written = unit.word.text
@@ -204,6 +205,17 @@ class ActorFinder:
                 if capital is not None:
                     places.append(PlaceMention(units[i - 1].start, unit.end, capital, True))
                 used.add(i)
+            elif (
+                unit.kind == "nisba"
+                and i + 1 < len(units)
+                and _word_norm(units[i + 1]) in self.language.capital_words
+            ):  # "the Kuwaiti capital"
+                capital = self._capital(unit.match.key)
+                if capital is not None:
+                    places.append(PlaceMention(unit.start, units[i + 1].end, capital, True))
+                used.update({i, i + 1})
+        if self.latin:
+            actors += self._capitalised_names(units, used)
         actors.sort(key=lambda a: a.start)
         return SentenceActors(self._merge_appositive_titles(actors), places, units)
 
@@ -306,7 +318,7 @@ class ActorFinder:
                 unit.kind == "city"
                 and country is None
                 and title is not None
-                and self._gap(last, unit) == ""
+                and self._gap(last, unit) in links | {""}
             ):
                 country = self._city_country(unit)  # «ولي عهد أبوظبي»
             elif unit.kind == "org" and org is None:
@@ -364,11 +376,7 @@ class ActorFinder:
         if title is None and not name_units and not counterpart:
             return None, set()
         taken.update(name_units)
-        tentative = (
-            not self.latin
-            and len(name_units) == 1
-            and all(units[k].kind == "word" for k in name_units)
-        )
+        tentative = len(name_units) == 1 and all(units[k].kind == "word" for k in name_units)
         if name_units and country is None:
             after = self._country_after(units, max(name_units) + 1, used)
             if after is not None:
@@ -464,7 +472,7 @@ class ActorFinder:
                 if forward:
                     picked += self._lineage_after(units, k + 1, used)
                     break
-            elif self._is_name_word(unit):
+            elif self._is_name_word(unit, after_honorific and not picked):
                 if picked and forward and self._conjunction_glued(unit):
                     break  # «حسن حكيموف والمندوب»: a new phrase starts
                 picked.append(k)
@@ -672,6 +680,38 @@ class ActorFinder:
             return self._gap(prev, units[i]) in ("", "(", '"', "the")
         return False
 
+    def _capitalised_names(self, units: list[Unit], used: set[int]) -> list[Actor]:
+        """ "Blinken met Abbas": capitalised words outside any other phrase may name someone
+        the article names in full; they are tentative and kept only if coreference (or the
+        reference data, by surname) confirms them."""
+        actors: list[Actor] = []
+        i = 0
+        while i < len(units):
+            if (
+                i in used
+                or not self._is_name_word(units[i])
+                or not (units[i].word is not None and units[i].word.text[:1].isupper())
+            ):
+                i += 1
+                continue
+            picked = self._collect_name(units, i, used, forward=True)
+            if not picked:
+                i += 1
+                continue
+            ordered = sorted(picked)
+            actor = Actor(
+                kind="person",
+                start=units[ordered[0]].start,
+                end=units[ordered[-1]].end,
+                tentative=True,
+            )
+            self._set_name(actor, [units[k] for k in ordered])
+            actor.tentative = actor.iri is None
+            actors.append(actor)
+            used.update(picked)
+            i = ordered[-1] + 1
+        return actors
+
     def _adjective_reading(self, units: list[Unit], i: int) -> bool:
         """A country name that is also a nisba («السعودية») reads as the adjective after a
         definite noun."""
@@ -775,7 +815,11 @@ def _same_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def resolve_coreference(
-    actors: list[Actor], reference: Reference | None = None, when: date | None = None
+    actors: list[Actor],
+    reference: Reference | None = None,
+    when: date | None = None,
+    mentioned: frozenset[str] = frozenset(),
+    pronoun_reference: str = "first",
 ) -> None:
     """Make mentions of one person share a name, title and country: same reference entity, same
     surname, an honorific pronoun for the person it stands for, or an unnamed office holder whose
@@ -784,25 +828,31 @@ def resolve_coreference(
     for actor in actors:
         if actor.kind != "person":
             continue
-        target = _antecedent(actor, actors, named)
+        target = _antecedent(actor, actors, named, pronoun_reference)
         if target is None and reference is not None and not actor.name and not actor.pronoun:
             _link_office_holder(actor, reference, when)
             continue
+        if target is None and actor.tentative and reference is not None:
+            _link_by_name(actor, reference, when, mentioned)  # "Abbas", "Sheikh Mohamed"
         if target is None and actor.tentative:
             # a lone word that names no one else here is not a name after all: the office
             # holder is found by the office instead
             actor.name, actor.labels, actor.tentative = None, {}, False
-            target = _antecedent(actor, actors, named)
+            target = _antecedent(actor, actors, named, pronoun_reference)
             if target is None and reference is not None:
                 _link_office_holder(actor, reference, when)
         if target is not None:
             _copy(actor, target)
 
 
-def _antecedent(actor: Actor, actors: list[Actor], named: list[Actor]) -> Actor | None:
+def _antecedent(
+    actor: Actor, actors: list[Actor], named: list[Actor], pronoun_reference: str = "first"
+) -> Actor | None:
     if actor.pronoun:
         before = [a for a in named if a.start < actor.start and a.country]
-        return before[0] if before else None
+        if not before:
+            return None
+        return before[-1] if pronoun_reference == "last" else before[0]
     if actor.iri:
         return next((a for a in named if a.iri == actor.iri and a is not actor and a.title), None)
     if actor.name:
@@ -848,6 +898,54 @@ def _copy(actor: Actor, target: Actor) -> None:
         target.title, target.office = actor.title, actor.office
     if target.country is None:
         target.country = actor.country
+
+
+def _in_post(entity: Entity, when: date | None, office: str | None) -> bool:
+    for post in entity.posts:
+        if office and post.office != office:
+            continue
+        if when is None or (post.start or date.min) <= when <= (post.end or date.max):
+            return True
+    return False
+
+
+def _link_by_name(
+    actor: Actor, reference: Reference, when: date | None, mentioned: frozenset[str] = frozenset()
+) -> None:
+    """A partial name confirmed by the reference data: the one person, in office on the
+    article's date (in the office named, if any), one of whose names contains it — of
+    several, the one whose country the article names."""
+    key = set(_name_key(actor.name))
+    if not key or when is None:
+        return
+    from kg.analyse import normalise_form
+
+    found = []
+    for entity in reference.holders(actor.office) if actor.office else _people(reference):
+        if actor.country and entity.country and entity.country != actor.country:
+            continue
+        names = [
+            set(_name_key(normalise_form(label)))
+            for labels in entity.labels.values()
+            for label in labels
+        ]
+        if any(key <= name for name in names) and _in_post(entity, when, actor.office):
+            found.append(entity)
+    if len(found) > 1:
+        found = [e for e in found if e.country in mentioned]
+    if len(found) == 1:
+        entity = found[0]
+        actor.iri, actor.labels, actor.wikidata = entity.iri, entity.pref_labels(), entity.wikidata
+        actor.country = actor.country or entity.country
+        post = post_on(entity, when)
+        if post is not None:
+            actor.title = actor.title or post.title_en or None
+            actor.office = actor.office or post.office
+        actor.tentative = False
+
+
+def _people(reference: Reference) -> list[Entity]:
+    return [e for e in reference.entities.values() if e.kind == "person"]
 
 
 def _link_office_holder(actor: Actor, reference: Reference, when: date | None) -> None:

@@ -276,7 +276,20 @@ def _pick_place(places: list[PlaceMention], trigger: Match, event_type: str) -> 
 def supplement_event(doc: Document, sentence: Sentence, found: SentenceActors) -> Event | None:
     """A sentence without a trigger that lists attendees («حضر اللقاء …») or a visitor's
     companions («ويضم الوفد المرافق …»): an event mention that only adds people."""
+    after = next((m for m in sentence.matches if m.kind == "attendee_after"), None)
     cue = next((m for m in sentence.matches if m.kind in ("attendee", "companion")), None)
+    if cue is None and after is not None:
+        people = [a for a in found.actors if a.end <= after.start and a.kind != "country"]
+        if not people:
+            return None
+        start = min(a.start for a in people)
+        return Event(
+            type="meeting",
+            status="occurred",
+            participants=[Participant(a, "attendee") for a in people],
+            evidence=[Span(start, after.end, doc.text[start : after.end])],
+            trigger=SUPPLEMENT,
+        )
     if cue is None:
         return None
     people = [a for a in found.actors if a.start >= cue.end]
