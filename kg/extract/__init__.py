@@ -26,6 +26,7 @@ from kg.extract.events import (
     meet_where_guests_visit,
     merge_events,
     receive_at_home,
+    split_tour,
     substitute_office_holders,
     supplement_event,
     trigger_windows,
@@ -86,8 +87,11 @@ def find_events(doc: Document) -> list[Event]:
                 continue
             if event.place is None and in_sentence and in_sentence[-1].type == "visit":
                 event.place = in_sentence[-1].place
-            in_sentence.append(event)
-            candidates.append((s_index, event))
+            if in_sentence and in_sentence[-1].type == "visit" and event.type == "meeting":
+                _visitor_meets(event, in_sentence[-1], window.trigger.start)
+            for one in split_tour(event, found.places, window):
+                in_sentence.append(one)
+                candidates.append((s_index, one))
         _visits_go_to_their_host(in_sentence, doc)
     mentioned = frozenset(code for _, code in country_mentions)
     resolve_coreference(
@@ -128,6 +132,17 @@ def find_events(doc: Document) -> list[Event]:
     for event in events:
         event.confidence = confidence(event)
     return events
+
+
+def _visitor_meets(meeting: Event, visit: Event, trigger_start: int) -> None:
+    """ "began his visit with a meeting with the Prime Minister": a meeting whose clause names no
+    one before it is the visitor's."""
+    if any(p.actor.start < trigger_start for p in meeting.participants):
+        return
+    from kg.records import Participant
+
+    guests = [p.actor for p in visit.participants if p.role == "guest"]
+    meeting.participants[:0] = [Participant(g, "participant") for g in guests]
 
 
 def _unplaced_visit(event: Event) -> bool:

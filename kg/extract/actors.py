@@ -687,10 +687,12 @@ class ActorFinder:
         actors: list[Actor] = []
         i = 0
         while i < len(units):
+            word = units[i].word
             if (
                 i in used
-                or not self._is_name_word(units[i])
-                or not (units[i].word is not None and units[i].word.text[:1].isupper())
+                or word is None
+                or not word.text[:1].isupper()
+                or not (self._is_name_word(units[i]))
             ):
                 i += 1
                 continue

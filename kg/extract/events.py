@@ -206,6 +206,39 @@ def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
     return group
 
 
+def split_tour(event: Event, places: list[PlaceMention], window: TriggerWindow) -> list[Event]:
+    """ "a tour starting in Oman, then Kuwait and Saudi Arabia": one visit per country visited."""
+    if event.type != "visit" or event.place is None:
+        return [event]
+    countries: list[Place] = []
+    for mention in places:
+        inside = window.start <= mention.start < window.end and mention.start > window.trigger.start
+        if (
+            inside
+            and mention.place.country
+            and all(mention.place.country != p.country for p in countries)
+        ):
+            countries.append(mention.place)
+    if len(countries) < 2:
+        return [event]
+    tour = [event]
+    for place in countries:
+        if place.country == event.place.country:
+            continue
+        tour.append(
+            Event(
+                type=event.type,
+                status=event.status,
+                participants=list(event.participants),
+                evidence=list(event.evidence),
+                date=None,
+                place=place,
+                trigger=event.trigger,
+            )
+        )
+    return tour
+
+
 def _capitals_as_governments(
     doc: Document, places: list[PlaceMention], trigger: Match
 ) -> list[Actor]:
@@ -330,10 +363,16 @@ def _attendee_start(sentence: Sentence, window: TriggerWindow) -> int | None:
     return None
 
 
+NEGATION_REACH = 6
+"""How many words before a trigger a negation still governs it."""
+
+
 def _negated(sentence: Sentence, window: TriggerWindow) -> bool:
-    """A negation or modal cue right before the trigger (within three words) denies it."""
+    """A negation or modal cue shortly before the trigger, in its clause, denies it («لم يصدر ما
+    يفيد بإجراء ديمبسي مباحثات»)."""
     trigger = window.trigger
-    words_before = [w for w in sentence.words if window.start <= w.start < trigger.start][-3:]
+    words_before = [w for w in sentence.words if window.start <= w.start < trigger.start]
+    words_before = words_before[-NEGATION_REACH:]
     if not words_before:
         return False
     near = words_before[0].start
