@@ -136,6 +136,8 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
     label_langs = (lang,) if lang not in LATIN_LANGS else LATIN_LANGS
     for entity in reference.entities.values():
         kind = entity.kind
+        if kind == "office":
+            continue  # office types are named in text through their titles
         if kind == "topic":
             for cue in entity.extra.get("cue", []):
                 yield cue, ("topic", entity.first("notation") or "", ()), "topics"

@@ -196,6 +196,8 @@ def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
     («مصر والأردن», "X and Y"); actors further back belong to an earlier clause."""
     if not actors:
         return []
+    sure = [a for a in actors if not a.tentative]
+    actors = sure or actors  # a capitalised word is the subject only if nothing surer is
     conjunctions = doc.lexicon.language.conjunctions | {","}
     group = [actors[-1]]
     for actor in reversed(actors[:-1]):
@@ -599,6 +601,11 @@ def is_diplomatic(event: Event) -> bool:
     return len(parties(event)) >= 2
 
 
+def _nobody(actor: Actor) -> bool:
+    """A person the text neither names nor titles: nothing says who it is."""
+    return actor.kind == "person" and not (actor.name or actor.iri or actor.office)
+
+
 def dedupe_participants(event: Event) -> None:
     """One participant per actor (the first role wins, attendee never overrides); a country
     named beside a person who represents it is that person's side, not another participant;
@@ -614,6 +621,7 @@ def dedupe_participants(event: Event) -> None:
         p
         for p in event.participants
         if not (p.actor.kind == "country" and p.actor.country in represented)
+        and not _nobody(p.actor)
         and not (
             p.actor.kind == "person"
             and not (p.actor.name or p.actor.iri)
