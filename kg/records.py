@@ -126,6 +126,8 @@ class Event:
     confidence: float = 0.5
     trigger: str = ""
     """Id of the lexicon trigger that found it, for debugging and provenance."""
+    destinations: list[Place] = field(default_factory=list)
+    """For a visit: every country its clause names as visited (a tour is split by them)."""
 
 
 @dataclass

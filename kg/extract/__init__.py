@@ -89,7 +89,7 @@ def find_events(doc: Document) -> list[Event]:
                 event.place = in_sentence[-1].place
             if in_sentence and in_sentence[-1].type == "visit" and event.type == "meeting":
                 _visitor_meets(event, in_sentence[-1], window.trigger.start)
-            for one in split_tour(event, found.places, window):
+            for one in split_tour(event):
                 in_sentence.append(one)
                 candidates.append((s_index, one))
         _visits_go_to_their_host(in_sentence, doc)

@@ -165,6 +165,9 @@ def build_event(
         status = "planned"
 
     place = _pick_place(places, trigger, event_type)
+    destinations = (
+        [p.place for p in places if p.start > trigger.start] if event_type == "visit" else []
+    )
     own_dates = [d for i, d in enumerate(dates) if date_owner.get(i) == window_index]
     when = resolve(own_dates[0], doc.article.published, status == "planned") if own_dates else None
     published = doc.article.published
@@ -188,6 +191,7 @@ def build_event(
         date=when,
         place=place,
         trigger=trigger.key,
+        destinations=destinations,
     )
 
 
@@ -208,19 +212,14 @@ def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
     return group
 
 
-def split_tour(event: Event, places: list[PlaceMention], window: TriggerWindow) -> list[Event]:
+def split_tour(event: Event) -> list[Event]:
     """ "a tour starting in Oman, then Kuwait and Saudi Arabia": one visit per country visited."""
     if event.type != "visit" or event.place is None:
         return [event]
     countries: list[Place] = []
-    for mention in places:
-        inside = window.start <= mention.start < window.end and mention.start > window.trigger.start
-        if (
-            inside
-            and mention.place.country
-            and all(mention.place.country != p.country for p in countries)
-        ):
-            countries.append(mention.place)
+    for place in event.destinations:
+        if place.country and all(place.country != p.country for p in countries):
+            countries.append(place)
     if len(countries) < 2:
         return [event]
     tour = [event]
@@ -675,6 +674,25 @@ def merge_events(events: list[Event]) -> list[Event]:
     return merged
 
 
+def _different_people(a: Event, b: Event) -> bool:
+    """Both events name the persons of one country, and they are not the same persons."""
+
+    def named(event: Event) -> dict[str, set[str]]:
+        sides: dict[str, set[str]] = {}
+        for p in event.participants:
+            if (
+                p.role != "attendee"
+                and p.actor.kind == "person"
+                and p.actor.country
+                and (p.actor.name or p.actor.iri)
+            ):
+                sides.setdefault(p.actor.country, set()).add(_actor_key(p.actor))
+        return sides
+
+    sa, sb = named(a), named(b)
+    return any(sa[c] and sb[c] and not sa[c] & sb[c] for c in set(sa) & set(sb))
+
+
 def _same_occasion(a: Event, b: Event) -> bool:
     if a.type != b.type:
         return False
@@ -689,6 +707,8 @@ def _same_occasion(a: Event, b: Event) -> bool:
         ga = {p.actor.country for p in a.participants if p.role == "guest"}
         gb = {p.actor.country for p in b.participants if p.role == "guest"}
         return bool(ga & gb)
+    if _different_people(a, b):
+        return False  # one side met by different persons: two meetings
     if pa == pb:
         return True
     # a bilateral part of expanded talks: one occasion only when day and place agree
