@@ -22,6 +22,8 @@ class Trigger:
     forms: tuple[str, ...]
     planned_forms: tuple[str, ...] = ()
     nominal: frozenset[str] = frozenset()
+    object_pronoun: bool = False
+    """The object is a clitic pronoun ("l'a accueilli"): the guest is named before."""
     """Forms that are verbal nouns: their agent is the genitive after them."""
 
 
@@ -143,6 +145,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
                 forms=tuple(t.get("forms", ())),
                 planned_forms=tuple(t.get("planned_forms", ())),
                 nominal=frozenset(t.get("nominal", ())),
+                object_pronoun=bool(t.get("object_pronoun", False)),
             )
             for t in raw.get("trigger", ())
         ),

@@ -162,7 +162,9 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             for form in _demonyms(entity, language):
                 yield form, ("nisba", entity.country, ()), "main"
     for trigger in language.triggers:
-        base = (("type", trigger.type), ("roles", trigger.roles))
+        base: tuple[tuple[str, str], ...] = (("type", trigger.type), ("roles", trigger.roles))
+        if trigger.object_pronoun:
+            base = (*base, ("object_pronoun", "1"))
         for form in trigger.forms:
             extra = (("nominal", "1"),) if form in trigger.nominal else ()
             yield form, ("trigger", trigger.id, (*base, ("status", "occurred"), *extra)), "main"

@@ -373,8 +373,13 @@ class ActorFinder:
                 )
             ):
                 name_units = self._collect_name(units, k, used, forward=False)
-        if title is None and not name_units and not counterpart:
-            return None, set()
+        if (
+            title is None
+            and not name_units
+            and not counterpart
+            and not (units[i].kind == "honorific" and country)
+        ):
+            return None, set()  # an honorific with a nationality stays: «le prince saoudien»
         taken.update(name_units)
         tentative = len(name_units) == 1 and all(units[k].kind == "word" for k in name_units)
         if name_units and country is None:
@@ -868,6 +873,10 @@ def _antecedent(
             ):
                 return other
         return None
+    if not actor.office and actor.country and actor.kind == "person":
+        # «le prince saoudien»: the person of that country named last
+        same = [a for a in named if a.country == actor.country and a.start < actor.start]
+        return same[-1] if same else None
     if actor.office:
         candidates = [
             a

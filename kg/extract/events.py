@@ -3,7 +3,6 @@ date; then the diplomatic filter and the merging of mentions of one occasion."""
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 from kg.extract.actors import PlaceMention, SentenceActors
@@ -137,6 +136,12 @@ def build_event(
         before = []  # «زيارة الأمير محمد …»: the agent of a verbal noun follows it
     subject = before if before else after[:1]
     objects = [a for a in after if a not in subject]
+    if trigger.get("object_pronoun") and not objects:
+        # «… avec Emmanuel Macron, qui l'a accueilli»: "l'" is the person named before
+        earlier = [
+            a for a in found.actors if a.end <= (subject[0].start if subject else trigger.start)
+        ]
+        objects = earlier[-1:]
 
     participants: list[Participant] = []
     if roles_pattern in ("host-guest", "guest-host"):
@@ -502,14 +507,22 @@ def receive_at_home(event: Event, reference: Reference) -> None:
 
 
 def continue_the_day(events: list[Event]) -> None:
-    """An event told right after another with one of its people, and without its own place
-    or date, happened at the same place and on the same day («وفي سياق آخر، اجتمع الأمير …»)."""
-    for previous, event in itertools.pairwise(events):
-        keys = {_actor_key(p.actor) for p in previous.participants if p.role != "attendee"}
-        shared = any(
-            _actor_key(p.actor) in keys for p in event.participants if p.role != "attendee"
+    """An event told after another with one of its people, and without its own place or date,
+    happened at the same place and on the same day («وفي سياق آخر، اجتمع الأمير …»): the
+    nearest such event before it gives them."""
+    for index, event in enumerate(events):
+        if event.type == "visit" or (event.place is not None and event.date is not None):
+            continue
+        mine = {_actor_key(p.actor) for p in event.participants if p.role != "attendee"}
+        previous = next(
+            (
+                e
+                for e in reversed(events[:index])
+                if mine & {_actor_key(p.actor) for p in e.participants if p.role != "attendee"}
+            ),
+            None,
         )
-        if not shared or event.type == "visit":
+        if previous is None:
             continue
         if event.place is None and previous.place is not None:
             event.place = previous.place
