@@ -11,7 +11,7 @@ from __future__ import annotations
 from kg.analyse import SUPPORTED_LANGS, article_language
 from kg.extract.actors import ActorFinder, resolve_coreference
 from kg.extract.dates import date_mentions
-from kg.extract.document import Document, make_document
+from kg.extract.document import Document, dateline_place, make_document
 from kg.extract.events import (
     TriggerWindow,
     attach_attendee_mentions,
@@ -27,6 +27,7 @@ from kg.extract.events import (
     merge_events,
     receive_at_home,
     split_tour,
+    place_at_dateline,
     substitute_office_holders,
     supplement_event,
     trigger_windows,
@@ -102,6 +103,10 @@ def find_events(doc: Document) -> list[Event]:
         doc.lexicon.language.pronoun_reference,
     )
     doc.actors = all_actors
+    dateline = dateline_place(doc)
+    if dateline is not None:
+        for _, event in candidates:
+            place_at_dateline(event, dateline)
     expanded = expand_both_sides([e for _, e in candidates], doc.lexicon.reference)
     candidates = [(s, e) for s, e in candidates if any(e is x for x in expanded)]
     meet_where_guests_visit([e for _, e in candidates])

@@ -3,11 +3,12 @@ words and lexicon matches, all with offsets in the original text."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kg.analyse import Normalised, normalise, split_sentences, tokenize
 from kg.lexicon import Lexicon
-from kg.records import Actor, Article, Match
+from kg.records import Actor, Article, Match, Place
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,31 @@ def disambiguate(matches: list[Match], text: str = "") -> list[Match]:
             group = [m for m in group if counts.get(_country_of(m) or "", 0) == best]
         kept += group
     return kept
+
+
+DATELINE_LENGTH = 60
+"""A dateline («Bagdad, 14 jan 2019 (AFP) -», "CAIRO, March 10 (Reuters) –») opens the text
+within this many characters."""
+
+
+def dateline_place(doc: Document) -> Place | None:
+    """The city of the article's dateline, if it has one: a city at the very start followed by
+    a dash, a colon or an agency in brackets before the story begins."""
+    if not doc.sentences:
+        return None
+    head = doc.text[: DATELINE_LENGTH + 20]
+    first = next((m for m in doc.sentences[0].matches if m.kind == "city"), None)
+    if first is None or doc.text[: first.start].strip(" \n\t-–—") != "":
+        return None
+    rest = head[first.end :]
+    if not re.match(r"^[^\n]{0,%d}?(\([^)]{1,30}\)\s*)?[-–—:]" % DATELINE_LENGTH, rest):
+        return None
+    entity = doc.lexicon.reference.get(first.key)
+    if entity is None:
+        return None
+    return Place(
+        entity.label("en"), entity.pref_labels(), entity.country, entity.iri, entity.wikidata
+    )
 
 
 def make_document(article: Article, lang: str, lexicon: Lexicon) -> Document:

@@ -169,7 +169,9 @@ def build_event(
     if planned:
         status = "planned"
 
-    place = _pick_place(places, trigger, event_type)
+    reach = max([trigger.end] + [p.actor.end for p in participants if not p.actor.tentative])
+    reach += PLACE_REACH
+    place = _pick_place([p for p in places if p.start <= reach], trigger, event_type)
     destinations = (
         [p.place for p in places if p.start > trigger.start] if event_type == "visit" else []
     )
@@ -296,6 +298,12 @@ def _country_place(doc: Document, actor: Actor) -> PlaceMention:
         entity.wikidata if entity else None,
     )
     return PlaceMention(actor.start, actor.end, place, True)
+
+
+PLACE_REACH = 60
+"""How far (in characters) after the trigger and its participants a place may still be the
+event's: further on, a clause speaks of something else («… formé dans des universités en
+France»)."""
 
 
 def _pick_place(places: list[PlaceMention], trigger: Match, event_type: str) -> Place | None:
@@ -492,6 +500,18 @@ def attach_attendee_mentions(events: list[Event]) -> list[Event]:
             continue
         kept.append(event)
     return kept
+
+
+def place_at_dateline(event: Event, dateline: Place) -> None:
+    """An event without a stated place happened where the story was filed (its dateline),
+    unless that is the visitor's own country or the event is a call."""
+    if event.place is not None or event.type == "call":
+        return
+    if event.type == "visit":
+        guests = {p.actor.country for p in event.participants if p.role == "guest"}
+        if dateline.country in guests:
+            return
+    event.place = dateline
 
 
 def receive_at_home(event: Event, reference: Reference) -> None:
