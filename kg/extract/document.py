@@ -95,6 +95,9 @@ DATELINE_LENGTH = 60
 within this many characters."""
 
 
+_DATELINE_END = re.compile(r"^[^\n]{0,%d}?(\([^)]{1,30}\)\s*)?[-–—:]" % DATELINE_LENGTH)  # noqa: UP031
+
+
 def dateline_place(doc: Document) -> Place | None:
     """The city of the article's dateline, if it has one: a city at the very start followed by
     a dash, a colon or an agency in brackets before the story begins."""
@@ -105,7 +108,7 @@ def dateline_place(doc: Document) -> Place | None:
     if first is None or doc.text[: first.start].strip(" \n\t-–—") != "":
         return None
     rest = head[first.end :]
-    if not re.match(r"^[^\n]{0,%d}?(\([^)]{1,30}\)\s*)?[-–—:]" % DATELINE_LENGTH, rest):
+    if not _DATELINE_END.match(rest):
         return None
     entity = doc.lexicon.reference.get(first.key)
     if entity is None:
