@@ -351,8 +351,12 @@ def evaluate(
                 err.print(f"[red]skipped[/] {article}")
                 continue
             predictions[article.id] = extraction_record(run_extract(article), scratch)["events"]
-    overall = score(gold_records, predictions)
-    split = score_by_lang(gold_records, predictions) if by_lang else None
+    from kg.lexicon import load_reference
+    from kg.reference import organization_aliases
+
+    aliases = organization_aliases(load_reference())
+    overall = score(gold_records, predictions, aliases)
+    split = score_by_lang(gold_records, predictions, aliases) if by_lang else None
     if as_json:
         payload = {"all": overall.to_dict()}
         if split:

@@ -192,5 +192,21 @@ def build_reference(graph: Graph) -> Reference:
     return Reference(entities=entities, countries=countries)
 
 
+def organization_aliases(reference: Reference) -> dict[str, str]:
+    """Every name and abbreviation of each international organization, mapped to its English
+    name: the alias table the scorer uses to see that "GCC" is the Gulf Cooperation Council."""
+    aliases: dict[str, str] = {}
+    for entity in reference.entities.values():
+        if entity.kind != "org":
+            continue
+        canonical = entity.label("en")
+        for names in entity.labels.values():
+            for name in names:
+                aliases.setdefault(name, canonical)
+        for abbreviation in entity.extra.get("abbreviation", []):
+            aliases.setdefault(abbreviation, canonical)
+    return aliases
+
+
 def topic_id(iri: str) -> str:
     return iri[len(str(TOPIC)) :] if iri.startswith(str(TOPIC)) else iri.rsplit("/", 1)[-1]

@@ -32,7 +32,10 @@ def dev_scores(shared) -> dict[str, Scores]:
         article = article_from_record(record, record["id"])
         assert isinstance(article, Article)
         predictions[article.id] = extraction_record(extract(article), store)["events"]
-    return score_by_lang(gold, predictions)
+    from kg.lexicon import load_reference
+    from kg.reference import organization_aliases
+
+    return score_by_lang(gold, predictions, organization_aliases(load_reference()))
 
 
 @pytest.mark.shared
