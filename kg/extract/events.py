@@ -172,9 +172,7 @@ def build_event(
     reach = max([trigger.end] + [p.actor.end for p in participants if not p.actor.tentative])
     reach += PLACE_REACH
     place = _pick_place([p for p in places if p.start <= reach], trigger, event_type)
-    destinations = (
-        [p.place for p in places if p.start > trigger.start] if event_type == "visit" else []
-    )
+    destinations = _listed_destinations(doc, places, trigger) if event_type == "visit" else []
     own_dates = [d for i, d in enumerate(dates) if date_owner.get(i) == window_index]
     when = resolve(own_dates[0], doc.article.published, status == "planned") if own_dates else None
     published = doc.article.published
@@ -217,6 +215,26 @@ def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
             break
         group.insert(0, actor)
     return group
+
+
+def _listed_destinations(
+    doc: Document, places: list[PlaceMention], trigger: Match
+) -> list[Place]:
+    """The countries a visit names in one list after its trigger ("starting in Oman, then
+    Kuwait and concluding it in Saudi Arabia"): each next one joined by a comma or a
+    conjunction within a few words."""
+    after = sorted((p for p in places if p.start > trigger.start), key=lambda p: p.start)
+    if not after:
+        return []
+    listed = [after[0]]
+    joins = doc.lexicon.language.conjunctions | {","}
+    for mention in after[1:]:
+        gap = doc.gap(listed[-1].end, mention.start)
+        words = gap.replace(",", " , ").split()
+        if len(words) > 5 or not joins & set(words):
+            break
+        listed.append(mention)
+    return [m.place for m in listed]
 
 
 def split_tour(event: Event) -> list[Event]:
