@@ -34,6 +34,7 @@ class LanguageData:
     suffixes: tuple[str, ...] = ()
     article: str = ""
     nisba_suffixes: tuple[str, ...] = ("",)
+    demonym_plurals: tuple[str, ...] = ()
     name_stops: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
@@ -106,6 +107,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         suffixes=tuple(normalise_form(x) for x in raw.get("suffixes", ())),
         article=normalise_form(raw.get("article", "")),
         nisba_suffixes=tuple(raw.get("nisba_suffixes", [""])),
+        demonym_plurals=tuple(raw.get("demonym_plurals", ())),
         name_stops=normalised_set("name_stops"),
         name_particles=normalised_set("name_particles"),
         given_names=_given_names(path.with_name(f"{lang}-given-names.txt")),

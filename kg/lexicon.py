@@ -161,6 +161,9 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         if kind == "country" and entity.country:
             for form in _demonyms(entity, language):
                 yield form, ("nisba", entity.country, ()), "main"
+                for plural in language.demonym_plurals:
+                    if not form.endswith(("s", "ese", "sh")):
+                        yield form + plural, ("nisba", entity.country, (("plural", "1"),)), "main"
     for trigger in language.triggers:
         base: tuple[tuple[str, str], ...] = (("type", trigger.type), ("roles", trigger.roles))
         if trigger.object_pronoun:

@@ -185,6 +185,11 @@ class ActorFinder:
                 if place is not None:
                     places.append(PlaceMention(unit.start, unit.end, place, True))
                 used.add(i)
+            elif unit.kind == "nisba" and unit.match.get("plural") and i > 0 and (
+                _word_norm(units[i - 1]) == "the"
+            ):  # "talks with the Saudis": the people stand for their country
+                actors.append(self._country_actor(unit))
+                used.add(i)
             elif unit.kind == "country" and self._adjective_reading(units, i):
                 used.add(i)  # «السفارة السعودية»: the adjective, not the country
             elif unit.kind in ("city", "country"):

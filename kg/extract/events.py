@@ -725,6 +725,16 @@ def merge_events(events: list[Event]) -> list[Event]:
     return merged
 
 
+def _same_people(a: Event, b: Event) -> bool:
+    """Both events name the same persons or organizations as their parties."""
+
+    def keys(event: Event) -> set[str]:
+        return {_actor_key(p.actor) for p in event.participants
+                if p.role != "attendee" and (p.actor.name or p.actor.iri)}
+
+    return bool(keys(a)) and keys(a) == keys(b)
+
+
 def _different_people(a: Event, b: Event) -> bool:
     """Both events name the persons of one country, and they are not the same persons."""
 
@@ -747,8 +757,10 @@ def _different_people(a: Event, b: Event) -> bool:
 def _same_occasion(a: Event, b: Event) -> bool:
     if a.type != b.type:
         return False
-    if a.status != b.status and a.date is not None and b.date is not None:
-        return False
+    if a.status != b.status and (
+        (a.date is not None and b.date is not None) or not _same_people(a, b)
+    ):
+        return False  # a plan and a meeting held are one only when told of the same people
     if a.date and b.date and a.date != b.date:
         return False
     if a.place and b.place and a.place.country != b.place.country:
