@@ -61,6 +61,8 @@ class LanguageData:
     boilerplate: tuple[str, ...] = ()
     exclusion_cues: tuple[str, ...] = ()
     ignore_phrases: tuple[str, ...] = ()
+    abstract_objects: frozenset[str] = frozenset()
+    modal_after: frozenset[str] = frozenset()
     institution_nouns: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()
     relative_days: dict[str, int] = field(default_factory=dict)
@@ -133,6 +135,8 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         boilerplate=forms("boilerplate"),
         exclusion_cues=forms("exclusion_cues"),
         ignore_phrases=forms("ignore_phrases"),
+        abstract_objects=normalised_set("abstract_objects"),
+        modal_after=normalised_set("modal_after"),
         institution_nouns=normalised_set("institution_nouns"),
         abbreviations=normalised_set("abbreviations"),
         relative_days=dict(raw.get("relative_days", {})),

@@ -89,8 +89,10 @@ def actor_iri(actor: Actor) -> str:
 def event_iri(article_id: str, event: Event) -> str:
     first = event.evidence[0] if event.evidence else None
     place = event.place.iri or event.place.label if event.place else ""
-    key = (f"{article_id}|{event.type}|{first.start if first else 0}|{first.end if first else 0}"
-           f"|{place}")  # a tour told in one clause is one visit per place
+    key = (
+        f"{article_id}|{event.type}|{first.start if first else 0}|{first.end if first else 0}"
+        f"|{place}"
+    )  # a tour told in one clause is one visit per place
     return str(EVENT) + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 

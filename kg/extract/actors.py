@@ -185,8 +185,11 @@ class ActorFinder:
                 if place is not None:
                     places.append(PlaceMention(unit.start, unit.end, place, True))
                 used.add(i)
-            elif unit.kind == "nisba" and unit.match.get("plural") and i > 0 and (
-                _word_norm(units[i - 1]) == "the"
+            elif (
+                unit.kind == "nisba"
+                and unit.match.get("plural")
+                and i > 0
+                and (_word_norm(units[i - 1]) == "the")
             ):  # "talks with the Saudis": the people stand for their country
                 actors.append(self._country_actor(unit))
                 used.add(i)
@@ -222,7 +225,27 @@ class ActorFinder:
         if self.latin:
             actors += self._capitalised_names(units, used)
         actors.sort(key=lambda a: a.start)
+        self._share_listed_titles(actors)
         return SentenceActors(self._merge_appositive_titles(actors), places, units)
+
+    def _share_listed_titles(self, actors: list[Actor]) -> None:
+        """ "the foreign ministers of Egypt, Qatar and Jordan": countries listed after an
+        unnamed title with a country take that title too."""
+        joins = self.language.conjunctions | {",", "the", ", the"}
+        for prev, actor in zip(actors, actors[1:], strict=False):
+            if (
+                actor.kind == "country"
+                and not actor.office
+                and (
+                    prev.office
+                    and not prev.name
+                    and prev.country
+                    or prev.kind == "country"
+                    and prev.office
+                )
+                and self.doc.gap(prev.end, actor.start) in joins
+            ):
+                actor.office, actor.title = prev.office, prev.title
 
     def _merge_appositive_titles(self, actors: list[Actor]) -> list[Actor]:
         """«الأمير محمد بن سلمان، ولي ولي العهد، النائب الثاني لرئيس مجلس الوزراء وزير الدفاع»:

@@ -164,7 +164,7 @@ def build_event(
     _distribute_plural_title(participants)
     _give_counterparts_the_office(participants)
 
-    if _negated(sentence, window):
+    if _negated(sentence, window) or _not_an_occasion(doc, sentence, window):
         return None
     if planned:
         status = "planned"
@@ -217,9 +217,7 @@ def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
     return group
 
 
-def _listed_destinations(
-    doc: Document, places: list[PlaceMention], trigger: Match
-) -> list[Place]:
+def _listed_destinations(doc: Document, places: list[PlaceMention], trigger: Match) -> list[Place]:
     """The countries a visit names in one list after its trigger ("starting in Oman, then
     Kuwait and concluding it in Saudi Arabia"): each next one joined by a comma or a
     conjunction within a few words."""
@@ -393,6 +391,20 @@ def _attendee_start(sentence: Sentence, window: TriggerWindow) -> int | None:
         if m.kind == "attendee" and window.start <= m.start < window.end:
             return m.end
     return None
+
+
+def _not_an_occasion(doc: Document, sentence: Sentence, window: TriggerWindow) -> bool:
+    """ "welcomed the proposal" (a reaction, not a reception) and "the meeting may have …"
+    (a possibility): words right after the trigger tell."""
+    language = doc.lexicon.language
+    after = [w.norm for w in sentence.words if w.start >= window.trigger.end][:3]
+    if not after:
+        return False
+    roles = window.trigger.get("roles")
+    objects = {after[0], " ".join(after[:2])} & language.abstract_objects
+    if roles in ("host-guest", "guest-host") and objects:
+        return True
+    return bool(set(after[:2]) & language.modal_after)
 
 
 NEGATION_REACH = 6
@@ -729,8 +741,11 @@ def _same_people(a: Event, b: Event) -> bool:
     """Both events name the same persons or organizations as their parties."""
 
     def keys(event: Event) -> set[str]:
-        return {_actor_key(p.actor) for p in event.participants
-                if p.role != "attendee" and (p.actor.name or p.actor.iri)}
+        return {
+            _actor_key(p.actor)
+            for p in event.participants
+            if p.role != "attendee" and (p.actor.name or p.actor.iri)
+        }
 
     return bool(keys(a)) and keys(a) == keys(b)
 
