@@ -50,3 +50,31 @@ def test_arabic_quality_holds(dev_scores, measure):
 def test_arabic_false_events_on_articles_without_events(dev_scores):
     per_10 = dev_scores["ar"].false_events_per_10_empty
     assert per_10 is not None and per_10 <= 1.0
+
+
+# English and French have not reached the targets of their issue yet (see its notes); until
+# they do, these floors (the figures reached, less the margin) keep them from sliding back.
+FLOORS = {
+    "en": {
+        "events F1": (lambda s: s.events.f1, 0.67),
+        "participants F1": (lambda s: s.participants.f1, 0.54),
+        "place country accuracy": (lambda s: s.place_country.value, 0.90),
+        "topics F1": (lambda s: s.topics.f1, 0.70),
+    },
+    "fr": {
+        "events F1": (lambda s: s.events.f1, 0.78),
+        "participants F1": (lambda s: s.participants.f1, 0.80),
+        "place country accuracy": (lambda s: s.place_country.value, 0.90),
+        "date accuracy": (lambda s: s.date.value, 0.85),
+    },
+}
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("lang", "measure"), [(lang, m) for lang, floors in FLOORS.items() for m in sorted(floors)]
+)
+def test_english_and_french_do_not_slide_back(dev_scores, lang, measure):
+    get, floor = FLOORS[lang][measure]
+    value = get(dev_scores[lang])
+    assert value is not None and value >= floor - MARGIN, f"{lang} {measure}: {value:.3f}"

@@ -5,6 +5,7 @@ preposition become place mentions. Then in-document coreference of the actors.""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -232,17 +233,14 @@ class ActorFinder:
         """ "the foreign ministers of Egypt, Qatar and Jordan": countries listed after an
         unnamed title with a country take that title too."""
         joins = self.language.conjunctions | {",", "the", ", the"}
-        for prev, actor in zip(actors, actors[1:], strict=False):
+        for prev, actor in itertools.pairwise(actors):
+            titled = bool(prev.office) and (
+                prev.kind == "country" or (not prev.name and bool(prev.country))
+            )
             if (
                 actor.kind == "country"
                 and not actor.office
-                and (
-                    prev.office
-                    and not prev.name
-                    and prev.country
-                    or prev.kind == "country"
-                    and prev.office
-                )
+                and titled
                 and self.doc.gap(prev.end, actor.start) in joins
             ):
                 actor.office, actor.title = prev.office, prev.title

@@ -122,8 +122,9 @@ def build_event(
                 places.append(_country_place(doc, actor))
         places.sort(key=lambda p: p.start)
     if any(a.kind in ("person", "organization") and (a.country or a.org) for a in main):
-        # people and organizations outrank bare country names (which are then topics of talk)
-        main = [a for a in main if a.kind != "country" or a.office]
+        # people and organizations outrank bare country names (which are then topics of talk),
+        # but for the one right after the trigger ("held talks with the Saudis")
+        main = [a for a in main if a.kind != "country" or a.office or _right_after(doc, trigger, a)]
     if event_type != "visit":
         main += _capitals_as_governments(doc, places, trigger)
         main.sort(key=lambda a: a.start)
@@ -198,6 +199,13 @@ def build_event(
         trigger=trigger.key,
         destinations=destinations,
     )
+
+
+def _right_after(doc: Document, trigger: Match, actor: Actor) -> bool:
+    """The actor follows the trigger with at most an article between them."""
+    if actor.start < trigger.end:
+        return False
+    return doc.gap(trigger.end, actor.start) in ("", "the", "l'", "la", "le", "les")
 
 
 def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:

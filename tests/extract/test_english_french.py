@@ -1,0 +1,96 @@
+"""English and French mechanisms (issue 4), on sentences written for these tests."""
+
+from datetime import date
+
+from kg.extract import extract
+from kg.records import Article
+
+
+def events_of(text, lang, published=date(2024, 3, 6)):  # a Wednesday
+    return extract(Article(id="t", text=text, lang=lang, published=published)).events
+
+
+def parties(event):
+    return {p.actor.country for p in event.participants}
+
+
+def test_surname_alone_confirmed_by_the_article():
+    text = (
+        "Spanish Foreign Minister Lucia Ortega arrived in Rabat on Monday. "
+        "Ortega met Moroccan Foreign Minister Nasser Bourita on Tuesday."
+    )
+    meeting = next(e for e in events_of(text, "en") if e.type == "meeting")
+    assert parties(meeting) == {"ES", "MA"}
+    assert meeting.date == date(2024, 3, 5)
+
+
+def test_capitalised_words_that_name_no_one_are_dropped():
+    text = "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Addis Ababa."
+    (event,) = events_of(text, "en")
+    assert {p.actor.name for p in event.participants} == {"William Ruto", "Abiy Ahmed"}
+
+
+def test_reference_data_confirms_a_surname():
+    text = "Blinken met Sisi in Cairo on Tuesday."
+    (event,) = events_of(text, "en", published=date(2024, 1, 11))
+    assert parties(event) == {"US", "EG"}
+
+
+def test_tour_is_one_visit_per_country():
+    text = (
+        "The British Foreign Secretary will embark on Monday on a tour starting in Oman, "
+        "then Kuwait and Qatar."
+    )
+    visits = [e for e in events_of(text, "en") if e.type == "visit"]
+    assert {e.place.country for e in visits if e.place} == {"OM", "KW", "QA"}
+    assert all(e.status == "planned" for e in visits)
+
+
+def test_welcoming_a_proposal_is_not_a_reception():
+    assert events_of("The Qatari emir welcomed the proposal by the Saudi crown prince.", "en") == []
+
+
+def test_possible_meeting_is_not_an_event():
+    text = "A meeting between the Saudi and Israeli foreign ministers may take place next month."
+    assert events_of(text, "en") == []
+
+
+def test_the_people_for_their_country():
+    text = (
+        "Iranian Foreign Minister Hossein Amir-Abdollahian held talks with the Saudis in Beijing."
+    )
+    (event,) = events_of(text, "en", published=date(2023, 4, 6))
+    assert parties(event) == {"IR", "SA"}
+
+
+def test_dateline_places_an_event_without_a_place():
+    text = (
+        "AMMAN, March 5 (Reuters) - Jordan's King Abdullah received the Iraqi Prime Minister "
+        "on Tuesday to discuss energy projects."
+    )
+    (event,) = events_of(text, "en")
+    assert event.place is not None and event.place.country == "JO"
+
+
+def test_french_clitic_pronoun_object():
+    text = (
+        "Le prince héritier saoudien Mohammed ben Salmane devait rencontrer Emmanuel Macron, "
+        "qui l'a accueilli mardi à l'Elysée."
+    )
+    events = events_of(text, "fr", published=date(2018, 4, 10))
+    meeting = next(e for e in events if any(p.role == "host" for p in e.participants))
+    roles = {p.role: p.actor.country for p in meeting.participants}
+    assert roles == {"host": "FR", "guest": "SA"}
+    assert meeting.place is not None and meeting.place.label == "Paris"
+    assert meeting.date == date(2018, 4, 10)
+
+
+def test_french_honorific_with_nationality_and_monsieur_le():
+    text = (
+        "Le ministre français des Affaires étrangères Jean-Yves Le Drian est arrivé à Bagdad. "
+        "M. Le Drian a rencontré le Premier ministre irakien."
+    )
+    meeting = next(
+        e for e in events_of(text, "fr", published=date(2019, 1, 14)) if e.type == "meeting"
+    )
+    assert parties(meeting) == {"FR", "IQ"}
