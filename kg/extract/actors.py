@@ -914,6 +914,12 @@ def _antecedent(
         before = [a for a in candidates if a.start < actor.start]
         if before:
             return before[-1]
+        if actor.country is None:
+            # «the Minister» after «UK Minister …» unnamed: at least the same country
+            titled = [a for a in actors if a.start < actor.start and a.office == actor.office
+                      and a.country and a.kind == "person"]
+            if titled:
+                return titled[-1]
         # a title told before the name («ولي العهد السعودي … الأمير محمد بن سلمان») only for
         # offices one person holds; a later «مستشار» is someone else
         return candidates[0] if candidates and actor.office in HOLDER_OFFICES else None

@@ -412,7 +412,7 @@ def _not_an_occasion(doc: Document, sentence: Sentence, window: TriggerWindow) -
     objects = {after[0], " ".join(after[:2])} & language.abstract_objects
     if roles in ("host-guest", "guest-host") and objects:
         return True
-    return bool(set(after[:2]) & language.modal_after)
+    return bool(set(after[:3]) & language.modal_after)
 
 
 NEGATION_REACH = 6
