@@ -241,7 +241,7 @@ class ActorFinder:
                 actor.kind == "country"
                 and not actor.office
                 and titled
-                and self.doc.gap(prev.end, actor.start) in joins
+                and set(self.doc.gap(prev.end, actor.start).replace(",", " , ").split()) <= joins
             ):
                 actor.office, actor.title = prev.office, prev.title
 
@@ -885,6 +885,12 @@ def _antecedent(
         before = [a for a in named if a.start < actor.start and a.country]
         if not before:
             return None
+        if pronoun_reference == "salient":
+            # the person the article has spoken of most so far; of equals, the latest
+            counts: dict[str, int] = {}
+            for a in before:
+                counts[_person_key(a)] = counts.get(_person_key(a), 0) + 1
+            return max(reversed(before), key=lambda a: counts[_person_key(a)])
         return before[-1] if pronoun_reference == "last" else before[0]
     if actor.iri:
         return next((a for a in named if a.iri == actor.iri and a is not actor and a.title), None)
@@ -916,14 +922,25 @@ def _antecedent(
             return before[-1]
         if actor.country is None:
             # «the Minister» after «UK Minister …» unnamed: at least the same country
-            titled = [a for a in actors if a.start < actor.start and a.office == actor.office
-                      and a.country and a.kind == "person"]
+            titled = [
+                a
+                for a in actors
+                if a.start < actor.start
+                and a.office == actor.office
+                and a.country
+                and a.kind == "person"
+            ]
             if titled:
                 return titled[-1]
         # a title told before the name («ولي العهد السعودي … الأمير محمد بن سلمان») only for
         # offices one person holds; a later «مستشار» is someone else
         return candidates[0] if candidates and actor.office in HOLDER_OFFICES else None
     return None
+
+
+def _person_key(actor: Actor) -> str:
+    key = _name_key(actor.name)
+    return actor.iri or (key[-1] if key else "")
 
 
 def _copy(actor: Actor, target: Actor) -> None:
