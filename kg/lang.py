@@ -21,6 +21,8 @@ class Trigger:
     """host-guest, guest-host, symmetric or visit."""
     forms: tuple[str, ...]
     planned_forms: tuple[str, ...] = ()
+    ongoing_forms: tuple[str, ...] = ()
+    """Forms of an event under way: dated the day of publication."""
     nominal: frozenset[str] = frozenset()
     object_pronoun: bool = False
     """The object is a clitic pronoun ("l'a accueilli"): the guest is named before."""
@@ -150,6 +152,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
                 roles=t["roles"],
                 forms=tuple(t.get("forms", ())),
                 planned_forms=tuple(t.get("planned_forms", ())),
+                ongoing_forms=tuple(t.get("ongoing_forms", ())),
                 nominal=frozenset(t.get("nominal", ())),
                 object_pronoun=bool(t.get("object_pronoun", False)),
             )

@@ -171,6 +171,12 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         for form in trigger.forms:
             extra = (("nominal", "1"),) if form in trigger.nominal else ()
             yield form, ("trigger", trigger.id, (*base, ("status", "occurred"), *extra)), "main"
+        for form in trigger.ongoing_forms:
+            yield (
+                form,
+                ("trigger", trigger.id, (*base, ("status", "occurred"), ("ongoing", "1"))),
+                "main",
+            )
         for form in trigger.planned_forms:
             yield form, ("trigger", trigger.id, (*base, ("status", "planned"))), "main"
     for word, days in language.relative_days.items():

@@ -177,6 +177,8 @@ def build_event(
     own_dates = [d for i, d in enumerate(dates) if date_owner.get(i) == window_index]
     when = resolve(own_dates[0], doc.article.published, status == "planned") if own_dates else None
     published = doc.article.published
+    if when is None and trigger.get("ongoing"):
+        when = published  # "is paying a visit to": under way on the day of publication
     if when is not None and published is not None and when > published:
         status = "planned"  # «يزور … غدا»: a date after publication is a plan
 
@@ -336,6 +338,8 @@ def _pick_place(places: list[PlaceMention], trigger: Match, event_type: str) -> 
     if not places:
         return None
     ordered = sorted(places, key=lambda p: (p.start < trigger.start, p.start))
+    if event_type == "visit":  # the destination follows the trigger when it is stated there
+        ordered = [p for p in ordered if p.start > trigger.start] or ordered
     cities = [p for p in ordered if p.place.iri and "/place/" in p.place.iri]
     pool = cities or ordered
     if event_type != "visit":
