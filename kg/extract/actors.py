@@ -72,6 +72,10 @@ def units_of(sentence: Sentence, text: str = "") -> list[Unit]:
     return units
 
 
+LINEAGE = frozenset({"bin", "bint", "ibn", "ben", "بن", "بنت", "ابن"})
+"""Words of a lineage name («بن», "bin"): a known name right after them is an ancestor's."""
+
+
 def _word_norm(unit: Unit) -> str:
     """The matching form of a word unit ('' for a lexicon match)."""
     return unit.word.norm if unit.kind == "word" and unit.word is not None else ""
@@ -526,6 +530,8 @@ class ActorFinder:
             return set()
         ordered = sorted(picked)
         person = next((k for k in ordered if units[k].kind == "person"), None)
+        if person is not None and person > ordered[0] and _word_norm(units[person - 1]) in LINEAGE:
+            person = None  # an ancestor's name inside a longer name: keep it all
         if person is not None:
             glued = [k for k in ordered if k < person]
             if glued and not self._part_of_known_name(units[person], [units[k] for k in glued]):
@@ -603,6 +609,9 @@ class ActorFinder:
         text = self.doc.text
         actor.name = text[name_units[0].start : name_units[-1].end].strip(" ,،.")
         person = next((u for u in name_units if u.kind == "person"), None)
+        at = name_units.index(person) if person is not None else 0
+        if person is not None and at > 0 and _word_norm(name_units[at - 1]) in LINEAGE:
+            person = None  # «… bint Bandar bin Sultan bin Abdulaziz»: an ancestor, not the person
         if person is not None:
             actor.iri = person.match.key
             self._fill_from_reference(actor)

@@ -105,6 +105,20 @@ def build_event(
         return None
     attendee_from = _attendee_start(sentence, window)
     attendees = [a for a in inside if attendee_from is not None and a.start >= attendee_from]
+    told_before = next(
+        (
+            m
+            for m in sentence.matches
+            if m.kind == "attendee_after" and window.start <= m.start < window.end
+        ),
+        None,
+    )
+    if told_before is not None:  # "X and Y were among the attendees of the meeting"
+        attendees += [
+            a
+            for a in inside
+            if a.end <= told_before.start and a not in attendees and a.kind != "country"
+        ]
     companion_from = _cue_end(sentence, window, "companion")
     companions = [
         a
