@@ -192,6 +192,21 @@ def build_reference(graph: Graph) -> Reference:
     return Reference(entities=entities, countries=countries)
 
 
+def post_on(entity: Entity, when: date | None) -> Post | None:
+    """The post a person held on a date (the latest one when the date is unknown)."""
+    if not entity.posts:
+        return None
+    posts = sorted(entity.posts, key=lambda p: p.start or date.min)
+    if when is not None:
+        valid = [p for p in posts if (p.start or date.min) <= when <= (p.end or date.max)]
+        if valid:
+            rank = {"head-of-state": 0, "head-of-government": 1, "crown-prince": 2}
+            return min(valid, key=lambda p: rank.get(p.office, 5))
+        earlier = [p for p in posts if (p.start or date.min) <= when]
+        return earlier[-1] if earlier else posts[0]
+    return posts[-1]
+
+
 def organization_aliases(reference: Reference) -> dict[str, str]:
     """Every name and abbreviation of each international organization, mapped to its English
     name: the alias table the scorer uses to see that "GCC" is the Gulf Cooperation Council."""

@@ -9,7 +9,8 @@ lexicon (ontology/), never from code.
 from __future__ import annotations
 
 from kg.analyse import SUPPORTED_LANGS, article_language
-from kg.extract.actors import ActorFinder, resolve_coreference
+from kg.extract.actors import ActorFinder
+from kg.extract.coreference import resolve_coreference
 from kg.extract.dates import date_mentions
 from kg.extract.document import Document, dateline_place, make_document
 from kg.extract.events import (

@@ -1,0 +1,229 @@
+"""In-document coreference: mentions of one person share a name, title and country — same
+reference entity, short and long names, honorific pronouns, unnamed office holders — and the
+reference data confirms partial names and names office holders on the article's date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kg.records import Actor
+from kg.reference import Entity, Reference, post_on
+
+
+def _name_key(name: str | None) -> tuple[str, ...]:
+    from kg.analyse import normalise
+
+    if not name:
+        return ()
+    tokens = normalise(name).text.replace("-", " ").split()
+    return tuple(t[2:] if t.startswith("ال") and len(t) > 4 else t for t in tokens)
+
+
+HOLDER_OFFICES = frozenset(
+    {
+        "head-of-state",
+        "head-of-government",
+        "crown-prince",
+        "deputy-crown-prince",
+        "foreign-minister",
+        "defence-minister",
+        "secretary-general",
+    }
+)
+"""Offices whose holder on a date the reference data can name («ولي العهد السعودي»)."""
+
+
+def _same_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """«شكري» and «سامح شكري» name one person; «طحنون بن زايد آل نهيان» and «عبدالله بن زايد
+    آل نهيان» do not: the shorter name's words must all be in the longer one, which is at
+    least as long, and they must share the last word."""
+    if not short or not long or len(long) < len(short) or short[-1] != long[-1]:
+        return False
+    return set(short) <= set(long)
+
+
+def resolve_coreference(
+    actors: list[Actor],
+    reference: Reference | None = None,
+    when: date | None = None,
+    mentioned: frozenset[str] = frozenset(),
+    pronoun_reference: str = "first",
+) -> None:
+    """Make mentions of one person share a name, title and country: same reference entity, same
+    surname, an honorific pronoun for the person it stands for, or an unnamed office holder whose
+    office and country match a named one (else the holder on the article's date)."""
+    named = [a for a in actors if a.kind == "person" and (a.name or a.iri) and not a.tentative]
+    for actor in actors:
+        if actor.kind != "person":
+            continue
+        target = _antecedent(actor, actors, named, pronoun_reference)
+        if target is None and reference is not None and not actor.name and not actor.pronoun:
+            _link_office_holder(actor, reference, when)
+            continue
+        if target is None and actor.tentative and reference is not None:
+            _link_by_name(actor, reference, when, mentioned)  # "Abbas", "Sheikh Mohamed"
+        if target is None and actor.tentative:
+            # a lone word that names no one else here is not a name after all: the office
+            # holder is found by the office instead
+            actor.name, actor.labels, actor.tentative = None, {}, False
+            target = _antecedent(actor, actors, named, pronoun_reference)
+            if target is None and reference is not None:
+                _link_office_holder(actor, reference, when)
+        if target is not None:
+            _copy(actor, target)
+
+
+def _antecedent(
+    actor: Actor, actors: list[Actor], named: list[Actor], pronoun_reference: str = "first"
+) -> Actor | None:
+    if actor.pronoun:
+        before = [a for a in named if a.start < actor.start and a.country]
+        if not before:
+            return None
+        if pronoun_reference == "salient":
+            # the person the article has spoken of most so far; of equals, the latest
+            counts: dict[str, int] = {}
+            for a in before:
+                counts[_person_key(a)] = counts.get(_person_key(a), 0) + 1
+            return max(reversed(before), key=lambda a: counts[_person_key(a)])
+        return before[-1] if pronoun_reference == "last" else before[0]
+    if actor.iri:
+        return next((a for a in named if a.iri == actor.iri and a is not actor and a.title), None)
+    if actor.name:
+        key = _name_key(actor.name)
+        for other in named:
+            if other is actor:
+                continue
+            okey = _name_key(other.name)
+            if _same_name(key, okey) and (
+                actor.country in (None, other.country) or other.country is None
+            ):
+                return other
+        return None
+    if not actor.office and actor.country and actor.kind == "person":
+        # «le prince saoudien»: the person of that country named last
+        same = [a for a in named if a.country == actor.country and a.start < actor.start]
+        return same[-1] if same else None
+    if actor.office:
+        candidates = [
+            a
+            for a in named
+            if (a.office == actor.office or actor.office in a.offices)
+            and (a.country == actor.country or actor.country is None)
+            and (a.org == actor.org or actor.org is None)
+        ]
+        before = [a for a in candidates if a.start < actor.start]
+        if before:
+            return before[-1]
+        if actor.country is None:
+            # «the Minister» after «UK Minister …» unnamed: at least the same country
+            titled = [
+                a
+                for a in actors
+                if a.start < actor.start
+                and a.office == actor.office
+                and a.country
+                and a.kind == "person"
+            ]
+            if titled:
+                return titled[-1]
+        # a title told before the name («ولي العهد السعودي … الأمير محمد بن سلمان») only for
+        # offices one person holds; a later «مستشار» is someone else
+        return candidates[0] if candidates and actor.office in HOLDER_OFFICES else None
+    return None
+
+
+def _person_key(actor: Actor) -> str:
+    key = _name_key(actor.name)
+    return actor.iri or (key[-1] if key else "")
+
+
+def _copy(actor: Actor, target: Actor) -> None:
+    if not actor.name or len(_name_key(target.name)) > len(_name_key(actor.name)):
+        actor.name = target.name
+        actor.labels = dict(target.labels) or actor.labels
+    actor.tentative = False
+    actor.iri = actor.iri or target.iri
+    actor.wikidata = actor.wikidata or target.wikidata
+    actor.title = actor.title or target.title
+    actor.office = actor.office or target.office
+    actor.country = actor.country or target.country
+    actor.org = actor.org or target.org
+    if target.title is None:
+        target.title, target.office = actor.title, actor.office
+    if target.country is None:
+        target.country = actor.country
+
+
+def _in_post(entity: Entity, when: date | None, office: str | None) -> bool:
+    for post in entity.posts:
+        if office and post.office != office:
+            continue
+        if when is None or (post.start or date.min) <= when <= (post.end or date.max):
+            return True
+    return False
+
+
+def _link_by_name(
+    actor: Actor, reference: Reference, when: date | None, mentioned: frozenset[str] = frozenset()
+) -> None:
+    """A partial name confirmed by the reference data: the one person, in office on the
+    article's date (in the office named, if any), one of whose names contains it — of
+    several, the one whose country the article names."""
+    key = set(_name_key(actor.name))
+    if not key or when is None:
+        return
+    from kg.analyse import normalise_form
+
+    found = []
+    for entity in reference.holders(actor.office) if actor.office else _people(reference):
+        if actor.country and entity.country and entity.country != actor.country:
+            continue
+        names = [
+            set(_name_key(normalise_form(label)))
+            for labels in entity.labels.values()
+            for label in labels
+        ]
+        if any(key <= name for name in names) and _in_post(entity, when, actor.office):
+            found.append(entity)
+    if len(found) > 1:
+        found = [e for e in found if e.country in mentioned]
+    if len(found) == 1:
+        entity = found[0]
+        actor.iri, actor.labels, actor.wikidata = entity.iri, entity.pref_labels(), entity.wikidata
+        actor.country = actor.country or entity.country
+        post = post_on(entity, when)
+        if post is not None:
+            actor.title = actor.title or post.title_en or None
+            actor.office = actor.office or post.office
+        actor.tentative = False
+
+
+def _people(reference: Reference) -> list[Entity]:
+    return [e for e in reference.entities.values() if e.kind == "person"]
+
+
+def _link_office_holder(actor: Actor, reference: Reference, when: date | None) -> None:
+    """The one person the reference data knows in this office, for this country or
+    organization, on the article's date."""
+    if when is None or actor.office not in HOLDER_OFFICES or not (actor.country or actor.org):
+        return
+    holders = [
+        entity
+        for entity in reference.holders(actor.office)
+        if any(
+            p.office == actor.office
+            and (p.start or date.min) <= when <= (p.end or date.max)
+            and (
+                (actor.org and p.org == actor.org)
+                or (not actor.org and not p.org and entity.country == actor.country)
+            )
+            for p in entity.posts
+        )
+    ]
+    if len(holders) != 1:
+        return
+    entity = holders[0]
+    actor.iri = entity.iri
+    actor.labels = entity.pref_labels()
+    actor.wikidata = entity.wikidata
