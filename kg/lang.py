@@ -39,6 +39,12 @@ class LanguageData:
     demonym_plurals: tuple[str, ...] = ()
     name_stops: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
+    lineage_particles: frozenset[str] = frozenset()
+    glued_conjunctions: tuple[str, ...] = ()
+    suffixes_written: tuple[str, ...] = ()
+    """Suffixes, as written, of a trigger that is a circumstance («لدى وصوله»): ه, not the taa
+    marbuta that normalises to it."""
+    articles: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
     """Given names in matching form (ontology/lang/LANG-given-names.txt), to trust unknown names."""
     conjunctions: frozenset[str] = frozenset()
@@ -114,6 +120,10 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         demonym_plurals=tuple(raw.get("demonym_plurals", ())),
         name_stops=normalised_set("name_stops"),
         name_particles=normalised_set("name_particles"),
+        lineage_particles=normalised_set("lineage_particles"),
+        glued_conjunctions=tuple(normalise_form(x) for x in raw.get("glued_conjunctions", ())),
+        suffixes_written=tuple(raw.get("circumstance_suffixes", ())),
+        articles=normalised_set("articles"),
         given_names=_given_names(path.with_name(f"{lang}-given-names.txt")),
         conjunctions=normalised_set("conjunctions"),
         circumstance_words=normalised_set("circumstance_words"),

@@ -320,6 +320,10 @@ def _write_cache(path: object, value: object) -> None:
         with tmp.open("wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        prefix = path.name.rsplit("-", 1)[0] + "-"
+        for old in path.parent.glob(prefix + "*.pickle"):
+            if old != path:  # caches of data files that have changed since
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # no writable cache: work without one
 

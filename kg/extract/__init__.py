@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kg.analyse import SUPPORTED_LANGS, article_language
 from kg.extract.actors import ActorFinder
-from kg.extract.coreference import resolve_coreference
+from kg.extract.coreference import Context, resolve_coreference
 from kg.extract.dates import date_mentions
 from kg.extract.document import Document, dateline_place, make_document
 from kg.extract.events import (
@@ -66,7 +66,11 @@ def find_events(doc: Document) -> list[Event]:
                 country_mentions.append((m.start, m.key))
         language = doc.lexicon.language
         windows = trigger_windows(
-            sentence, found, language.purpose_proclitics, language.circumstance_words
+            sentence,
+            found,
+            language.purpose_proclitics,
+            language.circumstance_words,
+            language.suffixes_written,
         )
         if any(m.kind == "exclusion" for m in sentence.matches):
             continue
@@ -95,14 +99,15 @@ def find_events(doc: Document) -> list[Event]:
                 in_sentence.append(one)
                 candidates.append((s_index, one))
         _visits_go_to_their_host(in_sentence, doc)
-    mentioned = frozenset(code for _, code in country_mentions)
-    resolve_coreference(
-        all_actors,
-        doc.lexicon.reference,
-        doc.article.published,
-        mentioned,
-        doc.lexicon.language.pronoun_reference,
+    language = doc.lexicon.language
+    context = Context(
+        reference=doc.lexicon.reference,
+        when=doc.article.published,
+        mentioned=frozenset(code for _, code in country_mentions),
+        pronoun_reference=language.pronoun_reference,
+        given_names=language.given_names,
     )
+    resolve_coreference(all_actors, context)
     doc.actors = all_actors
     dateline = dateline_place(doc)
     if dateline is not None:

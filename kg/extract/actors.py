@@ -71,10 +71,6 @@ def units_of(sentence: Sentence, text: str = "") -> list[Unit]:
     return units
 
 
-LINEAGE = frozenset({"bin", "bint", "ibn", "ben", "بن", "بنت", "ابن"})
-"""Words of a lineage name («بن», "bin"): a known name right after them is an ancestor's."""
-
-
 def _word_norm(unit: Unit) -> str:
     """The matching form of a word unit ('' for a lexicon match)."""
     return unit.word.norm if unit.kind == "word" and unit.word is not None else ""
@@ -89,6 +85,7 @@ class ActorFinder:
         self.lang = doc.lang
         self.latin = doc.lang != "ar"
         self.language = doc.lexicon.language
+        self._glued_conjunctions = self.language.glued_conjunctions
 
     # -- helpers over the text between units --------------------------------------------------
 
@@ -529,7 +526,8 @@ class ActorFinder:
             return set()
         ordered = sorted(picked)
         person = next((k for k in ordered if units[k].kind == "person"), None)
-        if person is not None and person > ordered[0] and _word_norm(units[person - 1]) in LINEAGE:
+        lineage = self.language.lineage_particles
+        if person is not None and person > ordered[0] and _word_norm(units[person - 1]) in lineage:
             person = None  # an ancestor's name inside a longer name: keep it all
         if person is not None:
             glued = [k for k in ordered if k < person]
@@ -577,7 +575,9 @@ class ActorFinder:
     def _conjunction_glued(self, unit: Unit) -> bool:
         """An Arabic word that starts with the conjunction و glued to another word."""
         norm = _word_norm(unit)
-        return not self.latin and norm.startswith("و") and len(norm) >= 4
+        if norm in self.language.given_names:
+            return False  # «فيصل», «وليد»: names, not ف/و + a word
+        return any(norm.startswith(c) and len(norm) >= 4 for c in self._glued_conjunctions)
 
     def _plausible_name(
         self, name: list[Unit], allow_single: bool = False, after_honorific: bool = False
@@ -595,21 +595,23 @@ class ActorFinder:
         if len(name) < 2:
             return allow_single  # tentative: coreference keeps it only if it names someone
         given = self.language.given_names
-        if after_honorific and not first.norm.startswith(("و", "ف")):
+        if after_honorific and not first.norm.startswith(self._glued_conjunctions or ("\0",)):
             return True
         if given:
             second = name[1].word.norm if name[1].word is not None else ""
             # «رمضان أحمد قاديروف»: a given name may come second after a less common one
             return first.norm in given or second in given or f"{first.norm} {second}" in given
         particles = self.language.name_particles
-        return first.norm in particles or not first.norm.startswith(("ال", "و", "ف"))
+        openings = (*self._glued_conjunctions, self.language.article or "\0")
+        return first.norm in particles or not first.norm.startswith(openings)
 
     def _set_name(self, actor: Actor, name_units: list[Unit]) -> None:
         text = self.doc.text
         actor.name = text[name_units[0].start : name_units[-1].end].strip(" ,،.")
         person = next((u for u in name_units if u.kind == "person"), None)
         at = name_units.index(person) if person is not None else 0
-        if person is not None and at > 0 and _word_norm(name_units[at - 1]) in LINEAGE:
+        lineage = self.language.lineage_particles
+        if person is not None and at > 0 and _word_norm(name_units[at - 1]) in lineage:
             person = None  # «… bint Bandar bin Sultan bin Abdulaziz»: an ancestor, not the person
         if person is not None:
             actor.iri = person.match.key

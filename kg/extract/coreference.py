@@ -4,6 +4,7 @@ reference data confirms partial names and names office holders on the article's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from kg.records import Actor
@@ -42,33 +43,41 @@ def _same_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return set(short) <= set(long)
 
 
-def resolve_coreference(
-    actors: list[Actor],
-    reference: Reference | None = None,
-    when: date | None = None,
-    mentioned: frozenset[str] = frozenset(),
-    pronoun_reference: str = "first",
-) -> None:
+@dataclass(frozen=True)
+class Context:
+    """What coreference may consult beyond the article's own mentions."""
+
+    reference: Reference | None = None
+    when: date | None = None
+    """The article's publication date: office holders are those in office then."""
+    mentioned: frozenset[str] = frozenset()
+    """Countries the article names, to choose among namesakes."""
+    pronoun_reference: str = "first"
+    given_names: frozenset[str] = frozenset()
+
+
+def resolve_coreference(actors: list[Actor], context: Context | None = None) -> None:
     """Make mentions of one person share a name, title and country: same reference entity, same
     surname, an honorific pronoun for the person it stands for, or an unnamed office holder whose
     office and country match a named one (else the holder on the article's date)."""
+    ctx = context or Context()
+    reference, when = ctx.reference, ctx.when
     named = [a for a in actors if a.kind == "person" and (a.name or a.iri) and not a.tentative]
     for actor in actors:
         if actor.kind != "person":
             continue
-        target = _antecedent(actor, actors, named, pronoun_reference)
-        if target is None and reference is not None and not actor.name and not actor.pronoun:
-            _link_office_holder(actor, reference, when)
-            continue
+        target = _antecedent(actor, actors, named, ctx.pronoun_reference)
         if target is None and actor.tentative and reference is not None:
-            _link_by_name(actor, reference, when, mentioned)  # "Abbas", "Sheikh Mohamed"
+            _link_by_name(actor, reference, when, ctx.mentioned, ctx.given_names)
         if target is None and actor.tentative:
             # a lone word that names no one else here is not a name after all: the office
             # holder is found by the office instead
             actor.name, actor.labels, actor.tentative = None, {}, False
-            target = _antecedent(actor, actors, named, pronoun_reference)
+            target = _antecedent(actor, actors, named, ctx.pronoun_reference)
             if target is None and reference is not None:
                 _link_office_holder(actor, reference, when)
+        elif target is None and reference is not None and not actor.name and not actor.pronoun:
+            _link_office_holder(actor, reference, when)
         if target is not None:
             _copy(actor, target)
 
@@ -165,7 +174,11 @@ def _in_post(entity: Entity, when: date | None, office: str | None) -> bool:
 
 
 def _link_by_name(
-    actor: Actor, reference: Reference, when: date | None, mentioned: frozenset[str] = frozenset()
+    actor: Actor,
+    reference: Reference,
+    when: date | None,
+    mentioned: frozenset[str] = frozenset(),
+    given_names: frozenset[str] = frozenset(),
 ) -> None:
     """A partial name confirmed by the reference data: the one person, in office on the
     article's date (in the office named, if any), one of whose names contains it — of
@@ -173,6 +186,8 @@ def _link_by_name(
     key = set(_name_key(actor.name))
     if not key or when is None:
         return
+    if not actor.office and key <= given_names:
+        return  # a given name alone («محمد») names no one in particular
     from kg.analyse import normalise_form
 
     found = []
@@ -184,7 +199,10 @@ def _link_by_name(
             for labels in entity.labels.values()
             for label in labels
         ]
-        if any(key <= name for name in names) and _in_post(entity, when, actor.office):
+        # with a title, any part of the name will do («President Sheikh Mohamed»); without one,
+        # the surname must be there («Abbas»)
+        fits = any(key <= name and (actor.office or _last(name, entity) in key) for name in names)
+        if fits and _in_post(entity, when, actor.office):
             found.append(entity)
     if len(found) > 1:
         found = [e for e in found if e.country in mentioned]
@@ -197,6 +215,18 @@ def _link_by_name(
             actor.title = actor.title or post.title_en or None
             actor.office = actor.office or post.office
         actor.tentative = False
+
+
+def _last(name: set[str], entity: Entity) -> str:
+    """The surname of one of the entity's names (its last token), for partial-name checks."""
+    from kg.analyse import normalise_form
+
+    for labels in entity.labels.values():
+        for label in labels:
+            tokens = _name_key(normalise_form(label))
+            if tokens and set(tokens) == name:
+                return tokens[-1]
+    return ""
 
 
 def _people(reference: Reference) -> list[Entity]:

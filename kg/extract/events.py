@@ -37,7 +37,9 @@ def _purpose_clause(trigger: Match, sentence: Sentence, purpose: tuple[str, ...]
     return prefix in purpose
 
 
-def _circumstance(trigger: Match, sentence: Sentence, words: frozenset[str]) -> bool:
+def _circumstance(
+    trigger: Match, sentence: Sentence, words: frozenset[str], doc_suffixes: tuple[str, ...] = ()
+) -> bool:
     """«لدى وصوله»: a trigger with a pronoun suffix after a word of time describes the
     circumstance of the clause it stands in; it is not a clause of its own."""
     if not words:
@@ -45,7 +47,8 @@ def _circumstance(trigger: Match, sentence: Sentence, words: frozenset[str]) -> 
     before = [w for w in sentence.words if w.end <= trigger.start]
     word = next((w for w in sentence.words if w.start <= trigger.start < w.end), None)
     # a pronoun suffix as written (ه، ها، هم; not the taa marbuta of «زيارة»)
-    suffixed = word is not None and word.text.endswith(("ه", "ها", "هم", "هما"))
+    written = doc_suffixes or ("\0",)
+    suffixed = word is not None and word.text.endswith(written)
     return suffixed and bool(before) and before[-1].norm in words
 
 
@@ -54,6 +57,7 @@ def trigger_windows(
     actors: SentenceActors,
     purpose: tuple[str, ...] = (),
     circumstance: frozenset[str] = frozenset(),
+    suffixes: tuple[str, ...] = (),
 ) -> list[TriggerWindow]:
     """Each trigger's clause: from the previous trigger to the next one, within the sentence."""
     triggers = [
@@ -61,7 +65,7 @@ def trigger_windows(
         for m in sentence.matches
         if m.kind == "trigger"
         and not _purpose_clause(m, sentence, purpose)
-        and not _circumstance(m, sentence, circumstance)
+        and not _circumstance(m, sentence, circumstance, suffixes)
     ]
     kept: list[Match] = []
     for m in triggers:
@@ -221,7 +225,7 @@ def _right_after(doc: Document, trigger: Match, actor: Actor) -> bool:
     """The actor follows the trigger with at most an article between them."""
     if actor.start < trigger.end:
         return False
-    return doc.gap(trigger.end, actor.start) in ("", "the", "l'", "la", "le", "les")
+    return doc.gap(trigger.end, actor.start) in {"", *doc.lexicon.language.articles}
 
 
 def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
