@@ -188,20 +188,20 @@ def _link_by_name(
         return
     if not actor.office and key <= given_names:
         return  # a given name alone («محمد») names no one in particular
-    from kg.analyse import normalise_form
-
+    index = _name_index(reference)
+    candidates = set.intersection(*(index.by_token.get(t, set()) for t in key))
     found = []
-    for entity in reference.holders(actor.office) if actor.office else _people(reference):
+    for iri in sorted(candidates):
+        entity = reference.entities[iri]
+        if actor.office and actor.office not in {p.office for p in entity.posts}:
+            continue
         if actor.country and entity.country and entity.country != actor.country:
             continue
-        names = [
-            set(_name_key(normalise_form(label)))
-            for labels in entity.labels.values()
-            for label in labels
-        ]
         # with a title, any part of the name will do («President Sheikh Mohamed»); without one,
         # the surname must be there («Abbas»)
-        fits = any(key <= name and (actor.office or _last(name, entity) in key) for name in names)
+        fits = any(
+            key <= set(name) and (actor.office or name[-1] in key) for name in index.names[iri]
+        )
         if fits and _in_post(entity, when, actor.office):
             found.append(entity)
     if len(found) > 1:
@@ -217,20 +217,40 @@ def _link_by_name(
         actor.tentative = False
 
 
-def _last(name: set[str], entity: Entity) -> str:
-    """The surname of one of the entity's names (its last token), for partial-name checks."""
-    from kg.analyse import normalise_form
-
-    for labels in entity.labels.values():
-        for label in labels:
-            tokens = _name_key(normalise_form(label))
-            if tokens and set(tokens) == name:
-                return tokens[-1]
-    return ""
+@dataclass
+class _NameIndex:
+    names: dict[str, list[tuple[str, ...]]]
+    """Each person's names as normalised tokens."""
+    by_token: dict[str, set[str]]
+    """The people whose names contain a token."""
 
 
-def _people(reference: Reference) -> list[Entity]:
-    return [e for e in reference.entities.values() if e.kind == "person"]
+_INDEXES: dict[int, _NameIndex] = {}
+
+
+def _name_index(reference: Reference) -> _NameIndex:
+    """Names of the reference people by token, built once per reference (names are normalised
+    once, not for every partial name met in an article)."""
+    index = _INDEXES.get(id(reference))
+    if index is None:
+        from kg.analyse import normalise_form
+
+        names: dict[str, list[tuple[str, ...]]] = {}
+        by_token: dict[str, set[str]] = {}
+        for entity in reference.entities.values():
+            if entity.kind != "person":
+                continue
+            keys = [
+                _name_key(normalise_form(label))
+                for labels in entity.labels.values()
+                for label in labels
+            ]
+            names[entity.iri] = [k for k in keys if k]
+            for k in keys:
+                for token in k:
+                    by_token.setdefault(token, set()).add(entity.iri)
+        index = _INDEXES[id(reference)] = _NameIndex(names, by_token)
+    return index
 
 
 def _link_office_holder(actor: Actor, reference: Reference, when: date | None) -> None:
