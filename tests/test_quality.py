@@ -63,11 +63,11 @@ FLOORS = {
         "topics F1": (lambda s: s.topics.f1, 0.69),
     },
     "fr": {
-        "events F1": (lambda s: s.events.f1, 0.78),
-        "participants F1": (lambda s: s.participants.f1, 0.80),
+        "events F1": (lambda s: s.events.f1, 0.81),
+        "participants F1": (lambda s: s.participants.f1, 0.84),
         "place country accuracy": (lambda s: s.place_country.value, 0.90),
         "date accuracy": (lambda s: s.date.value, 0.85),
-        "topics F1": (lambda s: s.topics.f1, 0.50),
+        "topics F1": (lambda s: s.topics.f1, 0.43),
     },
 }
 
