@@ -37,6 +37,8 @@ class LanguageData:
     article: str = ""
     nisba_suffixes: tuple[str, ...] = ("",)
     demonym_plurals: tuple[str, ...] = ()
+    title_plural_endings: tuple[tuple[str, str], ...] = ()
+    title_heads_before: frozenset[str] = frozenset()
     name_stops: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
     lineage_particles: frozenset[str] = frozenset()
@@ -118,6 +120,8 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         article=normalise_form(raw.get("article", "")),
         nisba_suffixes=tuple(raw.get("nisba_suffixes", [""])),
         demonym_plurals=tuple(raw.get("demonym_plurals", ())),
+        title_plural_endings=tuple((a, b) for a, b in raw.get("title_plural_endings", ())),
+        title_heads_before=frozenset(raw.get("title_heads_before", ())),
         name_stops=normalised_set("name_stops"),
         name_particles=normalised_set("name_particles"),
         lineage_particles=normalised_set("lineage_particles"),

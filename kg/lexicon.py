@@ -158,6 +158,10 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             names += entity.extra.get("abbreviation", [])
         for name in names:
             yield name, (kind, key or "", tuple(data)), "main"
+            if kind == "title":
+                plural = _plural_title(name, language)
+                if plural:
+                    yield plural, (kind, key or "", tuple(data)), "main"
         if kind == "country" and entity.country:
             for form in _demonyms(entity, language):
                 yield form, ("nisba", entity.country, ()), "main"
@@ -217,6 +221,26 @@ def _demonyms(entity: Entity, language: LanguageData) -> Iterator[str]:
                     yield language.article + form
     else:
         yield from entity.extra.get("demonym", [])
+
+
+def _plural_title(title: str, language: LanguageData) -> str | None:
+    """ "Foreign Minister" → "Foreign Ministers", "Secretary of State" → "Secretaries of State":
+    the head noun (before a preposition, else last) takes the language's plural ending."""
+    if not language.title_plural_endings:
+        return None
+    words = title.split()
+    head = next(
+        (i - 1 for i, w in enumerate(words) if i and w.lower() in language.title_heads_before),
+        len(words) - 1,
+    )
+    word = words[head]
+    if not word[-1:].isalpha() or word.endswith("s"):
+        return None
+    for ending, plural in language.title_plural_endings:
+        if word.endswith(ending):
+            words[head] = word[: len(word) - len(ending)] + plural
+            return " ".join(words)
+    return None
 
 
 def _is_acronym(written: str) -> bool:
