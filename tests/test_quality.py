@@ -56,11 +56,11 @@ def test_arabic_false_events_on_articles_without_events(dev_scores):
 # they do, these floors (the figures reached, less the margin) keep them from sliding back.
 FLOORS = {
     "en": {
-        "events F1": (lambda s: s.events.f1, 0.77),
-        "participants F1": (lambda s: s.participants.f1, 0.59),
+        "events F1": (lambda s: s.events.f1, 0.81),
+        "participants F1": (lambda s: s.participants.f1, 0.65),
         "place country accuracy": (lambda s: s.place_country.value, 0.90),
-        "date accuracy": (lambda s: s.date.value, 0.84),
-        "topics F1": (lambda s: s.topics.f1, 0.69),
+        "date accuracy": (lambda s: s.date.value, 0.79),
+        "topics F1": (lambda s: s.topics.f1, 0.68),
     },
     "fr": {
         "events F1": (lambda s: s.events.f1, 0.81),

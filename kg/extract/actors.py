@@ -76,6 +76,10 @@ def _word_norm(unit: Unit) -> str:
     return unit.word.norm if unit.kind == "word" and unit.word is not None else ""
 
 
+PORTFOLIO_WORDS = 4
+"""How many words of a portfolio may stand between a title and the honorific of the name."""
+
+
 class ActorFinder:
     """Groups the units of each sentence into actors and places."""
 
@@ -376,6 +380,10 @@ class ActorFinder:
         if self._adjective_before_given_name(units, j, used):
             taken.add(j)
             j += 1
+        if title is not None and not self._collect_name(units, j, used, forward=True):
+            skipped = self._skip_to_honorific(units, j, used)  # "Minister for the Middle East Lord"
+            taken.update(range(j, skipped))
+            j = skipped
         after_honorific = j > 0 and units[j - 1].kind == "honorific"
         name_units = self._collect_name(
             units, j, used, forward=True, allow_single=True, after_honorific=after_honorific
@@ -457,6 +465,16 @@ class ActorFinder:
         if k < len(units) and units[k].kind == "nisba" and self._gap(units[k - 1], units[k]) == "":
             return k - j
         return 0
+
+    def _skip_to_honorific(self, units: list[Unit], j: int, used: set[int]) -> int:
+        """A title's portfolio may stand between it and an honorific that opens the name
+        ("Minister for the Middle East Lord Ahmad", «وزير الثقافة والإعلام الدكتور …»)."""
+        for k in range(j, min(j + PORTFOLIO_WORDS + 1, len(units))):
+            if k in used or units[k].kind not in ("word", "honorific"):
+                return j
+            if units[k].kind == "honorific" and k + 1 < len(units):
+                return k + 1 if self._is_name_word(units[k + 1], True) else j
+        return j
 
     def _skip_accreditation(self, units: list[Unit], j: int, used: set[int]) -> int:
         """«سفير البيرو لدى المملكة إدوارد …»: the host country of an ambassador's post stands

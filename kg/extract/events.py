@@ -233,7 +233,7 @@ def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
     («مصر والأردن», "X and Y"); actors further back belong to an earlier clause."""
     if not actors:
         return []
-    sure = [a for a in actors if not a.tentative]
+    sure = [a for a in actors if not a.tentative or a.office]
     actors = sure or actors  # a capitalised word is the subject only if nothing surer is
     conjunctions = doc.lexicon.language.conjunctions | {","}
     group = [actors[-1]]
