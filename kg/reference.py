@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from kg.namespaces import DK, TOPIC
+from kg.namespaces import DK, OFFICE, TOPIC
 from kg.paths import ONTOLOGY_DIR, REFERENCE_DIR
 
 Labels = dict[str, list[str]]
@@ -77,6 +77,11 @@ class Reference:
                         index[post.office].append(entity)
             self._holders = dict(index)
         return self._holders.get(office, []) if self._holders else []
+
+    def single_holder(self, office: str | None) -> bool:
+        """Whether one person at a time holds this office type (dk:singleHolder)."""
+        entity = self.entities.get(str(OFFICE) + office) if office else None
+        return entity is not None and bool(entity.extra.get("single_holder"))
 
     def country_iri(self, iso2: str) -> str | None:
         entity = self.countries.get(iso2)
@@ -158,6 +163,8 @@ def build_reference(graph: Graph) -> Reference:
         for predicate, key in _EXTRA.items():
             for value in graph.objects(node, predicate):
                 entity.extra.setdefault(key, []).append(str(value))
+        if (node, DK.singleHolder, Literal(True)) in graph:
+            entity.extra["single_holder"] = ["true"]
         for value in graph.objects(node, DK.impliesTopic):
             entity.extra.setdefault("topic", []).append(topic_id(str(value)))
         for value in graph.objects(node, DK.officeType):

@@ -20,20 +20,6 @@ def _name_key(name: str | None) -> tuple[str, ...]:
     return tuple(t[2:] if t.startswith("ال") and len(t) > 4 else t for t in tokens)
 
 
-HOLDER_OFFICES = frozenset(
-    {
-        "head-of-state",
-        "head-of-government",
-        "crown-prince",
-        "deputy-crown-prince",
-        "foreign-minister",
-        "defence-minister",
-        "secretary-general",
-    }
-)
-"""Offices whose holder on a date the reference data can name («ولي العهد السعودي»)."""
-
-
 def _same_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """«شكري» and «سامح شكري» name one person; «طحنون بن زايد آل نهيان» and «عبدالله بن زايد
     آل نهيان» do not: the shorter name's words must all be in the longer one, which is at
@@ -66,14 +52,14 @@ def resolve_coreference(actors: list[Actor], context: Context | None = None) -> 
     for actor in actors:
         if actor.kind != "person":
             continue
-        target = _antecedent(actor, actors, named, ctx.pronoun_reference)
+        target = _antecedent(actor, actors, named, ctx.pronoun_reference, reference)
         if target is None and actor.tentative and reference is not None:
             _link_by_name(actor, reference, when, ctx.mentioned, ctx.given_names)
         if target is None and actor.tentative:
             # a lone word that names no one else here is not a name after all: the office
             # holder is found by the office instead
             actor.name, actor.labels, actor.tentative = None, {}, False
-            target = _antecedent(actor, actors, named, ctx.pronoun_reference)
+            target = _antecedent(actor, actors, named, ctx.pronoun_reference, reference)
             if target is None and reference is not None:
                 _link_office_holder(actor, reference, when)
         elif target is None and reference is not None and not actor.name and not actor.pronoun:
@@ -83,7 +69,11 @@ def resolve_coreference(actors: list[Actor], context: Context | None = None) -> 
 
 
 def _antecedent(
-    actor: Actor, actors: list[Actor], named: list[Actor], pronoun_reference: str = "first"
+    actor: Actor,
+    actors: list[Actor],
+    named: list[Actor],
+    pronoun_reference: str = "first",
+    reference: Reference | None = None,
 ) -> Actor | None:
     if actor.pronoun:
         before = [a for a in named if a.start < actor.start and a.country]
@@ -138,7 +128,8 @@ def _antecedent(
                 return titled[-1]
         # a title told before the name («ولي العهد السعودي … الأمير محمد بن سلمان») only for
         # offices one person holds; a later «مستشار» is someone else
-        return candidates[0] if candidates and actor.office in HOLDER_OFFICES else None
+        single = reference is not None and reference.single_holder(actor.office)
+        return candidates[0] if candidates and single else None
     return None
 
 
@@ -256,11 +247,14 @@ def _name_index(reference: Reference) -> _NameIndex:
 def _link_office_holder(actor: Actor, reference: Reference, when: date | None) -> None:
     """The one person the reference data knows in this office, for this country or
     organization, on the article's date."""
-    if when is None or actor.office not in HOLDER_OFFICES or not (actor.country or actor.org):
+    office = actor.office
+    if when is None or office is None or not reference.single_holder(office):
+        return
+    if not (actor.country or actor.org):
         return
     holders = [
         entity
-        for entity in reference.holders(actor.office)
+        for entity in reference.holders(office)
         if any(
             p.office == actor.office
             and (p.start or date.min) <= when <= (p.end or date.max)
