@@ -385,11 +385,3 @@ def _topic_cues_by_lang() -> dict[str, set[str]]:
         if isinstance(value, Literal) and value.language:
             result.setdefault(value.language, set()).add(str(value))
     return result
-
-
-def build_lexicon_fresh(lang: str) -> Lexicon:
-    """A lexicon built from the data files without any cache (for tests)."""
-    language = load_language(lang)
-    reference = build_reference(load_graph(reference_files()))
-    main, topics = _compile(reference, language, _topic_cues_by_lang())
-    return Lexicon(lang, language, reference, main, topics)

@@ -83,10 +83,6 @@ class Reference:
         entity = self.entities.get(str(OFFICE) + office) if office else None
         return entity is not None and bool(entity.extra.get("single_holder"))
 
-    def country_iri(self, iso2: str) -> str | None:
-        entity = self.countries.get(iso2)
-        return entity.iri if entity else None
-
 
 def reference_files(directory: Path | None = None) -> list[Path]:
     """Every Turtle file of reference knowledge, topics included."""
