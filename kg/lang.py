@@ -23,6 +23,11 @@ class Trigger:
     planned_forms: tuple[str, ...] = ()
     ongoing_forms: tuple[str, ...] = ()
     """Forms of an event under way: dated the day of publication."""
+    earlier_forms: tuple[str, ...] = ()
+    """Forms of an occasion before the one reported ("had already visited"): never the same."""
+    anaphoric_forms: tuple[str, ...] = ()
+    """Forms that speak of an occasion already told ("the call", «la rencontre»): they lend it
+    their date and place, and stand alone only when nothing of their type was told before."""
     nominal: frozenset[str] = frozenset()
     object_pronoun: bool = False
     """The object is a clitic pronoun ("l'a accueilli"): the guest is named before."""
@@ -53,6 +58,9 @@ class LanguageData:
     purpose_proclitics: tuple[str, ...] = ()
     circumstance_words: frozenset[str] = frozenset()
     honorifics: tuple[str, ...] = ()
+    surname_honorifics: tuple[str, ...] = ()
+    """Honorifics that name a person with one word ("Lord Ahmad", «M. Barrot»): the word is a
+    name even when nothing else in the article spells it out."""
     counterpart_words: tuple[str, ...] = ()
     honorific_pronouns: tuple[str, ...] = ()
     both_sides_words: tuple[str, ...] = ()
@@ -68,6 +76,8 @@ class LanguageData:
     destination_proclitics: frozenset[str] = frozenset()
     planned_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
+    negation_cues_after: tuple[str, ...] = ()
+    """Cues that deny the trigger before them ("talks … have been suspended")."""
     boilerplate: tuple[str, ...] = ()
     exclusion_cues: tuple[str, ...] = ()
     ignore_phrases: tuple[str, ...] = ()
@@ -133,6 +143,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         circumstance_words=normalised_set("circumstance_words"),
         purpose_proclitics=tuple(normalise_form(x) for x in raw.get("purpose_proclitics", ())),
         honorifics=forms("honorifics"),
+        surname_honorifics=forms("surname_honorifics"),
         counterpart_words=forms("counterpart_words"),
         honorific_pronouns=forms("honorific_pronouns"),
         both_sides_words=forms("both_sides_words"),
@@ -148,6 +159,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         destination_proclitics=normalised_set("destination_proclitics"),
         planned_cues=forms("planned_cues"),
         negation_cues=forms("negation_cues"),
+        negation_cues_after=forms("negation_cues_after"),
         boilerplate=forms("boilerplate"),
         exclusion_cues=forms("exclusion_cues"),
         ignore_phrases=forms("ignore_phrases"),
@@ -167,6 +179,8 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
                 forms=tuple(t.get("forms", ())),
                 planned_forms=tuple(t.get("planned_forms", ())),
                 ongoing_forms=tuple(t.get("ongoing_forms", ())),
+                anaphoric_forms=tuple(t.get("anaphoric_forms", ())),
+                earlier_forms=tuple(t.get("earlier_forms", ())),
                 nominal=frozenset(t.get("nominal", ())),
                 object_pronoun=bool(t.get("object_pronoun", False)),
             )

@@ -183,6 +183,15 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             )
         for form in trigger.planned_forms:
             yield form, ("trigger", trigger.id, (*base, ("status", "planned"))), "main"
+        for form in trigger.earlier_forms:
+            yield (
+                form,
+                ("trigger", trigger.id, (*base, ("status", "occurred"), ("earlier", "1"))),
+                "main",
+            )
+        for form in trigger.anaphoric_forms:
+            anaphor = (*base, ("status", "occurred"), ("nominal", "1"), ("anaphoric", "1"))
+            yield form, ("trigger", trigger.id, anaphor), "main"
     for word, days in language.relative_days.items():
         yield word, ("reldate", str(days), ()), "main"
     for word, day in language.weekdays.items():
@@ -200,6 +209,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         ("both_sides", language.both_sides_words),
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
+        ("negation_after", language.negation_cues_after),
         ("boilerplate", language.boilerplate),
         ("exclusion", language.exclusion_cues),
         ("ignore", language.ignore_phrases),

@@ -128,6 +128,12 @@ class Event:
     """Id of the lexicon trigger that found it, for debugging and provenance."""
     destinations: list[Place] = field(default_factory=list)
     """For a visit: every country its clause names as visited (a tour is split by them)."""
+    earlier: bool = False
+    """Told as an occasion before the one reported ("had already visited"): never merged
+    with one that is not."""
+    anaphoric: bool = False
+    """Found by a form that refers back ("the call"): it joins an occasion of its type told
+    before, if there is one."""
 
 
 @dataclass

@@ -19,8 +19,10 @@ from kg.extract.events import (
     build_event,
     confidence,
     continue_the_day,
+    date_visits_by_meetings,
     dedupe_participants,
     expand_both_sides,
+    fold_anaphors,
     hosts_are_at_home,
     is_attendee_mention,
     is_diplomatic,
@@ -121,13 +123,18 @@ def find_events(doc: Document) -> list[Event]:
         substitute_office_holders(event, all_actors)
         hosts_are_at_home(event)
         dedupe_participants(event)
-        if is_diplomatic(event) or is_attendee_mention(event) or _unplaced_visit(event):
+        if (
+            is_diplomatic(event)
+            or is_attendee_mention(event)
+            or _unplaced_visit(event)
+            or event.anaphoric
+        ):
             kept.append((s_index, event))
     attached = attach_attendee_mentions([e for _, e in kept])
     kept = [
         (s, e)
         for s, e in kept
-        if any(e is a for a in attached) and (is_diplomatic(e) or _unplaced_visit(e))
+        if any(e is a for a in attached) and (is_diplomatic(e) or _unplaced_visit(e) or e.anaphoric)
     ]
     for _, event in kept:
         hosts_are_at_home(event)  # attendees added by later mentions join the host's side
@@ -135,7 +142,8 @@ def find_events(doc: Document) -> list[Event]:
     continue_the_day([e for _, e in kept])
     for _, event in kept:
         receive_at_home(event, doc.lexicon.reference)
-    events = [e for e in merge_events([e for _, e in kept]) if is_diplomatic(e)]
+    events = [e for e in fold_anaphors(merge_events([e for _, e in kept])) if is_diplomatic(e)]
+    date_visits_by_meetings(events)
     sentence_of = {}
     for i, event in enumerate(events):
         sentence_of[i] = next(s for s, e in kept if e is event)

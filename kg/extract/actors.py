@@ -415,7 +415,11 @@ class ActorFinder:
         ):
             return None, set()  # an honorific with a nationality stays: «le prince saoudien»
         taken.update(name_units)
-        tentative = len(name_units) == 1 and all(units[k].kind == "word" for k in name_units)
+        tentative = (
+            len(name_units) == 1
+            and all(units[k].kind == "word" for k in name_units)
+            and not self._takes_surname(units, min(name_units) - 1)
+        )
         if name_units and country is None:
             after = self._country_after(units, max(name_units) + 1, used)
             if after is not None:
@@ -465,6 +469,13 @@ class ActorFinder:
         if k < len(units) and units[k].kind == "nisba" and self._gap(units[k - 1], units[k]) == "":
             return k - j
         return 0
+
+    def _takes_surname(self, units: list[Unit], k: int) -> bool:
+        """Unit k is an honorific that names someone by one word ("Lord Ahmad", «M. Barrot»)."""
+        if k < 0 or units[k].kind != "honorific":
+            return False
+        written = self.doc.text[units[k].start : units[k].end].casefold()
+        return written in {h.casefold() for h in self.language.surname_honorifics}
 
     def _skip_to_honorific(self, units: list[Unit], j: int, used: set[int]) -> int:
         """A title's portfolio may stand between it and an honorific that opens the name

@@ -218,6 +218,8 @@ def build_event(
         place=place,
         trigger=trigger.key,
         destinations=destinations,
+        anaphoric=bool(trigger.get("anaphoric")),
+        earlier=bool(trigger.get("earlier")),
     )
 
 
@@ -439,18 +441,26 @@ def _not_an_occasion(doc: Document, sentence: Sentence, window: TriggerWindow) -
 
 NEGATION_REACH = 6
 """How many words before a trigger a negation still governs it."""
+CANCELLATION_REACH = 8
+"""How many words after a trigger a cancellation still governs it (its subject lies between)."""
 
 
 def _negated(sentence: Sentence, window: TriggerWindow) -> bool:
     """A negation or modal cue shortly before the trigger, in its clause, denies it («لم يصدر ما
-    يفيد بإجراء ديمبسي مباحثات»)."""
+    يفيد بإجراء ديمبسي مباحثات»); so does a cancellation shortly after it ("talks with Qatar have
+    been suspended")."""
     trigger = window.trigger
     words_before = [w for w in sentence.words if window.start <= w.start < trigger.start]
     words_before = words_before[-NEGATION_REACH:]
-    if not words_before:
-        return False
-    near = words_before[0].start
-    return any(m.kind == "negation" and near <= m.start < trigger.start for m in sentence.matches)
+    words_after = [w for w in sentence.words if trigger.end <= w.start < window.end]
+    words_after = words_after[:CANCELLATION_REACH]
+    before = (words_before[0].start, trigger.start) if words_before else (0, 0)
+    after = (trigger.end, words_after[-1].end) if words_after else (0, 0)
+    return any(
+        (m.kind == "negation" and before[0] <= m.start < before[1])
+        or (m.kind == "negation_after" and after[0] <= m.start and m.end <= after[1])
+        for m in sentence.matches
+    )
 
 
 def _distribute_plural_title(participants: list[Participant]) -> None:
@@ -668,6 +678,27 @@ def meet_where_guests_visit(events: list[Event]) -> None:
                 break
 
 
+def date_visits_by_meetings(events: list[Event]) -> None:
+    """A visit told without its day is dated by the visitor's meeting there, when the article
+    dates exactly one ("began his visit with a meeting on Monday")."""
+    for visit in events:
+        if visit.type != "visit" or visit.date is not None or visit.place is None or visit.earlier:
+            continue
+        guests = {_actor_key(p.actor) for p in visit.participants if p.role == "guest"}
+        days = {
+            meeting.date
+            for meeting in events
+            if meeting.type == "meeting"
+            and meeting.date is not None
+            and meeting.status == visit.status
+            and meeting.place is not None
+            and meeting.place.country == visit.place.country
+            and guests & {_actor_key(p.actor) for p in meeting.participants}
+        }
+        if len(days) == 1:
+            visit.date = days.pop()
+
+
 def parties(event: Event) -> set[str]:
     """Countries of the participants, or the organization of one without a country."""
     result: set[str] = set()
@@ -767,6 +798,35 @@ def merge_events(events: list[Event]) -> list[Event]:
     return merged
 
 
+def fold_anaphors(events: list[Event]) -> list[Event]:
+    """A mention that refers back ("the call on Friday", "the summit comes after …") and did not
+    merge with its occasion is of the latest occasion of its type told before it: it lends that
+    one its date and place, and its own people (often topics of talk) are dropped."""
+    kept: list[Event] = []
+    for event in events:
+        told = [e for e in kept if e.type == event.type]
+        told = [e for e in told if not e.earlier] or told
+        if not event.anaphoric or not told or not _compatible(told[-1], event):
+            kept.append(event)
+            continue
+        target = told[-1]
+        target.evidence += event.evidence
+        if target.date is None and event.date is not None:
+            target.date, target.status = event.date, event.status
+        target.place = target.place or event.place
+    return kept
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    """Neither date nor place of the two disagree."""
+    same_date = a.date is None or b.date is None or a.date == b.date
+    a_country, b_country = (
+        (a.place.country if a.place else None),
+        (b.place.country if b.place else None),
+    )
+    return same_date and (a_country is None or b_country is None or a_country == b_country)
+
+
 def _same_people(a: Event, b: Event) -> bool:
     """Both events name the same persons or organizations as their parties."""
 
@@ -800,7 +860,7 @@ def _different_people(a: Event, b: Event) -> bool:
 
 
 def _same_occasion(a: Event, b: Event) -> bool:
-    if a.type != b.type:
+    if a.type != b.type or a.earlier != b.earlier:
         return False
     if a.status != b.status and (
         (a.date is not None and b.date is not None) or not _same_people(a, b)

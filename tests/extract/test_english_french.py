@@ -94,3 +94,56 @@ def test_french_honorific_with_nationality_and_monsieur_le():
         e for e in events_of(text, "fr", published=date(2019, 1, 14)) if e.type == "meeting"
     )
     assert parties(meeting) == {"FR", "IQ"}
+
+
+def test_a_peer_is_named_by_one_word():
+    text = "British Minister Lord Pemberton arrived in Muscat on Monday for talks."
+    (visit,) = events_of(text, "en")
+    (guest,) = visit.participants
+    assert guest.actor.name == "Pemberton"
+
+
+def test_talks_called_off_after_the_trigger_are_not_an_event():
+    text = "Talks between Egypt and Ethiopia have been suspended."
+    assert events_of(text, "en") == []
+    text = "La visite du ministre français en Algérie a été reportée."
+    assert events_of(text, "fr") == []
+
+
+def test_the_call_lends_its_day_to_the_call_told_before():
+    text = (
+        "A phone call between the Omani sultan and the Iranian president eased tension. "
+        "The call on Monday was the first since January."
+    )
+    (call,) = events_of(text, "en")
+    assert parties(call) == {"OM", "IR"}
+    assert call.date == date(2024, 3, 4)
+
+
+def test_the_summit_that_comes_after_others_is_not_a_second_meeting():
+    text = (
+        "The foreign ministers of Egypt and Turkey met in Ankara on Tuesday. "
+        "The summit comes a month after Greece and Cyprus signed a maritime deal."
+    )
+    (meeting,) = events_of(text, "en")
+    assert parties(meeting) == {"EG", "TR"}
+
+
+def test_an_earlier_visit_is_another_occasion():
+    text = (
+        "M. Barrot a entamé samedi sa visite à Alger. "
+        "M. Barrot s'était déjà rendu en Algérie en avril 2025, mais cette visite intervient "
+        "après la crise."
+    )
+    visits = [e for e in events_of(text, "fr", published=date(2025, 10, 12)) if e.type == "visit"]
+    assert len(visits) == 2
+    assert {v.date for v in visits} == {date(2025, 10, 11), None}
+
+
+def test_a_visit_is_dated_by_the_visitors_meeting_there():
+    text = (
+        "Indian Foreign Minister Subrahmanyam Jaishankar began a visit to Egypt. "
+        "Jaishankar met Egyptian President Abdel Fattah al-Sisi in Cairo on Monday."
+    )
+    visit = next(e for e in events_of(text, "en") if e.type == "visit")
+    assert visit.date == date(2024, 3, 4)
