@@ -42,6 +42,22 @@ def _implied_topics(doc: Document, event: Event) -> list[str]:
     return found
 
 
+def _flashback_trail(
+    events: list[Event], sentence_of: dict[int, int], bounds: list[int]
+) -> int | None:
+    """Where the text after the last event starts, when that event is a flashback (dated before
+    the lead event): articles come back to their lead after the background, so the trailing
+    text is the lead's, not the flashback's."""
+    lead = events[0]
+    last = max(range(len(events)), key=lambda i: (sentence_of[i], i))
+    if last == 0 or sentence_of[last] == sentence_of[0]:
+        return None
+    flashback = events[last].date
+    if lead.date is None or flashback is None or flashback >= lead.date:
+        return None
+    return bounds[sentence_of[last] + 1]
+
+
 def assign_topics(
     doc: Document,
     events: list[Event],
@@ -56,13 +72,18 @@ def assign_topics(
         return
     starts = sorted(set(sentence_of.values()))
     bounds = [s.start for s in doc.sentences] + [doc.body_end]
+    trail = _flashback_trail(events, sentence_of, bounds)
     for index, event in enumerate(events):
         first = sentence_of[index]
         later = [s for s in starts if s > first]
         # the passage: from the first sentence (or the previous event's) to the next event's
         passage_start = bounds[first] if first != starts[0] else bounds[0]
         passage_end = bounds[later[0]] if later else doc.body_end
+        if trail is not None and passage_end == doc.body_end:
+            passage_end = trail  # a flashback's passage ends with it: the rest is the lead's
         topics = _cued_topics(doc, passage_start, passage_end)
+        if trail is not None and index == 0:
+            topics += [t for t in _cued_topics(doc, trail, doc.body_end) if t not in topics]
         for topic in _implied_topics(doc, event):
             if topic not in topics:
                 topics.append(topic)
@@ -74,7 +95,11 @@ def assign_topics(
                 if other.place and other.place.country:
                     own.add(other.place.country)
         concerns: list[str] = []
+        ranges = [(passage_start, passage_end)]
+        if trail is not None and index == 0:
+            ranges.append((trail, doc.body_end))
         for offset, code in country_mentions:
-            if passage_start <= offset < passage_end and code not in own and code not in concerns:
+            inside = any(a <= offset < b for a, b in ranges)
+            if inside and code not in own and code not in concerns:
                 concerns.append(code)
         event.concerns = concerns

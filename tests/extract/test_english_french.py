@@ -147,3 +147,17 @@ def test_a_visit_is_dated_by_the_visitors_meeting_there():
     )
     visit = next(e for e in events_of(text, "en") if e.type == "visit")
     assert visit.date == date(2024, 3, 4)
+
+
+def test_text_after_a_flashback_is_the_lead_events():
+    text = (
+        "Omani Foreign Minister Badr Albusaidi met Iranian Foreign Minister Abbas Araghchi "
+        "in Muscat on Tuesday. "
+        "On Sunday, Albusaidi had met Qatari Prime Minister Mohammed bin Abdulrahman Al Thani "
+        "in Doha. "
+        "The two ministers are expected to discuss the Iranian nuclear programme."
+    )
+    lead, flashback = events_of(text, "en")
+    assert parties(lead) == {"OM", "IR"} and parties(flashback) == {"OM", "QA"}
+    assert "nuclear-nonproliferation" in lead.topics
+    assert "nuclear-nonproliferation" not in flashback.topics
