@@ -58,6 +58,8 @@ class LanguageData:
     purpose_proclitics: tuple[str, ...] = ()
     circumstance_words: frozenset[str] = frozenset()
     honorifics: tuple[str, ...] = ()
+    given_name_honorifics: tuple[str, ...] = ()
+    """Honorifics followed by a given name ("Sheikh Tamim", «الأمير محمد»)."""
     surname_honorifics: tuple[str, ...] = ()
     """Honorifics that name a person with one word ("Lord Ahmad", «M. Barrot»): the word is a
     name even when nothing else in the article spells it out."""
@@ -76,6 +78,8 @@ class LanguageData:
     destination_proclitics: frozenset[str] = frozenset()
     planned_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
+    clause_boundaries: tuple[str, ...] = ()
+    """Words that open a new clause between two triggers ("while"): each keeps its own people."""
     negation_cues_after: tuple[str, ...] = ()
     """Cues that deny the trigger before them ("talks … have been suspended")."""
     boilerplate: tuple[str, ...] = ()
@@ -86,6 +90,8 @@ class LanguageData:
     institution_nouns: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()
     relative_days: dict[str, int] = field(default_factory=dict)
+    periods: tuple[str, ...] = ()
+    """Expressions of a period without a day ("last month"): the event has no date to borrow."""
     weekdays: dict[str, int] = field(default_factory=dict)
     months: dict[str, int] = field(default_factory=dict)
     hijri_months: dict[str, int] = field(default_factory=dict)
@@ -144,6 +150,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         purpose_proclitics=tuple(normalise_form(x) for x in raw.get("purpose_proclitics", ())),
         honorifics=forms("honorifics"),
         surname_honorifics=forms("surname_honorifics"),
+        given_name_honorifics=forms("given_name_honorifics"),
         counterpart_words=forms("counterpart_words"),
         honorific_pronouns=forms("honorific_pronouns"),
         both_sides_words=forms("both_sides_words"),
@@ -159,6 +166,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         destination_proclitics=normalised_set("destination_proclitics"),
         planned_cues=forms("planned_cues"),
         negation_cues=forms("negation_cues"),
+        clause_boundaries=forms("clause_boundaries"),
         negation_cues_after=forms("negation_cues_after"),
         boilerplate=forms("boilerplate"),
         exclusion_cues=forms("exclusion_cues"),
@@ -168,6 +176,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         institution_nouns=normalised_set("institution_nouns"),
         abbreviations=normalised_set("abbreviations"),
         relative_days=dict(raw.get("relative_days", {})),
+        periods=forms("periods"),
         weekdays=dict(raw.get("weekdays", {})),
         months=dict(raw.get("months", {})),
         hijri_months=dict(raw.get("hijri_months", {})),

@@ -194,6 +194,8 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             yield form, ("trigger", trigger.id, anaphor), "main"
     for word, days in language.relative_days.items():
         yield word, ("reldate", str(days), ()), "main"
+    for word in language.periods:
+        yield word, ("period", word, ()), "main"
     for word, day in language.weekdays.items():
         yield word, ("weekday", str(day), ()), "main"
     for word, month in language.months.items():
@@ -209,6 +211,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         ("both_sides", language.both_sides_words),
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
+        ("boundary", language.clause_boundaries),
         ("negation_after", language.negation_cues_after),
         ("boilerplate", language.boilerplate),
         ("exclusion", language.exclusion_cues),

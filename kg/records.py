@@ -82,6 +82,9 @@ class Actor:
     """Every office named in the text for this actor («ولي ولي العهد … وزير الدفاع»)."""
     tentative: bool = False
     """A one-word name after a title («الرئيس هادي»): kept only if coreference confirms it."""
+    given_name_only: bool = False
+    """One word after an honorific that takes a given name ("Sheikh Tamim"): it is the first
+    word of the full name, not the last."""
     both_sides: bool = False
     """«الجانبين», "the two sides": the parties of the occasion told just before."""
     pronoun: bool = False
@@ -128,6 +131,9 @@ class Event:
     """Id of the lexicon trigger that found it, for debugging and provenance."""
     destinations: list[Place] = field(default_factory=list)
     """For a visit: every country its clause names as visited (a tour is split by them)."""
+    dated_by_period: bool = False
+    """The text gives only a period ("last month", "in August 2017"): no day, and none to
+    borrow from the events told around it."""
     earlier: bool = False
     """Told as an occasion before the one reported ("had already visited"): never merged
     with one that is not."""

@@ -418,7 +418,10 @@ class ActorFinder:
         tentative = (
             len(name_units) == 1
             and all(units[k].kind == "word" for k in name_units)
-            and not self._takes_surname(units, min(name_units) - 1)
+            and not self._after_honorific(units, min(name_units) - 1, "surname")
+        )
+        given_name_only = len(name_units) == 1 and self._after_honorific(
+            units, min(name_units) - 1, "given"
         )
         if name_units and country is None:
             after = self._country_after(units, max(name_units) + 1, used)
@@ -439,6 +442,7 @@ class ActorFinder:
             actor.end = max(actor.end, units[last_index].end)
             self._set_name(actor, [units[k] for k in sorted(name_units)])
             actor.tentative = tentative
+            actor.given_name_only = given_name_only
         if title is not None:
             actor.title = title.get("title_en")
             actor.office = title.get("office")
@@ -470,12 +474,19 @@ class ActorFinder:
             return k - j
         return 0
 
-    def _takes_surname(self, units: list[Unit], k: int) -> bool:
-        """Unit k is an honorific that names someone by one word ("Lord Ahmad", «M. Barrot»)."""
+    def _after_honorific(self, units: list[Unit], k: int, name_part: str) -> bool:
+        """Unit k is an honorific that takes a surname ("Lord Ahmad", «M. Barrot») or a given
+        name ("Sheikh Tamim", «الأمير محمد»)."""
         if k < 0 or units[k].kind != "honorific":
             return False
+        language = self.language
+        forms = (
+            language.surname_honorifics
+            if name_part == "surname"
+            else language.given_name_honorifics
+        )
         written = self.doc.text[units[k].start : units[k].end].casefold()
-        return written in {h.casefold() for h in self.language.surname_honorifics}
+        return written in {h.casefold() for h in forms}
 
     def _skip_to_honorific(self, units: list[Unit], j: int, used: set[int]) -> int:
         """A title's portfolio may stand between it and an honorific that opens the name

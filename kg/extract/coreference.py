@@ -94,9 +94,11 @@ def _antecedent(
             if other is actor:
                 continue
             okey = _name_key(other.name)
-            if _same_name(key, okey) and (
-                actor.country in (None, other.country) or other.country is None
-            ):
+            if actor.given_name_only and not other.given_name_only:
+                same = bool(okey) and okey[0] == key[0]  # "Sheikh Tamim": Tamim bin Hamad
+            else:
+                same = _same_name(key, okey)
+            if same and (actor.country in (None, other.country) or other.country is None):
                 return other
         return None
     if not actor.office and actor.country and actor.kind == "person":
@@ -189,9 +191,11 @@ def _link_by_name(
         if actor.country and entity.country and entity.country != actor.country:
             continue
         # with a title, any part of the name will do («President Sheikh Mohamed»); without one,
-        # the surname must be there («Abbas»)
+        # the surname must be there («Abbas»), or the given name after "Sheikh" and the like
         fits = any(
-            key <= set(name) and (actor.office or name[-1] in key) for name in index.names[iri]
+            key <= set(name)
+            and (actor.office or name[-1] in key or (actor.given_name_only and name[0] in key))
+            for name in index.names[iri]
         )
         if fits and _in_post(entity, when, actor.office):
             found.append(entity)

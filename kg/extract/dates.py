@@ -19,7 +19,8 @@ class DateMention:
     start: int
     end: int
     kind: str
-    """reldate (value = days from publication), weekday (value = 0..6), explicit."""
+    """reldate (value = days from publication), weekday (value = 0..6), explicit, or period
+    (a week, a month or a month named without its day: no date)."""
     value: int
     explicit: date | None = None
 
@@ -32,10 +33,11 @@ def date_mentions(sentence: Sentence, text: str, published: date | None) -> list
             found.append(DateMention(m.start, m.end, "reldate", int(m.key)))
         elif m.kind == "weekday":
             found.append(DateMention(m.start, m.end, "weekday", int(m.key)))
+        elif m.kind == "period":
+            found.append(DateMention(m.start, m.end, "period", 0))
         elif m.kind in ("month", "hijri_month"):
             mention = _explicit(m, text, published)
-            if mention is not None:
-                found.append(mention)
+            found.append(mention or DateMention(m.start, m.end, "period", 0))
     return found
 
 

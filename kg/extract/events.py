@@ -85,8 +85,20 @@ def trigger_windows(
     for i, m in enumerate(kept):
         start = kept[i - 1].end if i > 0 else sentence.start
         end = kept[i + 1].start if i + 1 < len(kept) else sentence.end
+        if i > 0:
+            start = _clause_boundary(sentence, start, m.start) or start
+        if i + 1 < len(kept):
+            end = _clause_boundary(sentence, m.end, end) or end
         windows.append(TriggerWindow(m, start, end))
     return windows
+
+
+def _clause_boundary(sentence: Sentence, start: int, end: int) -> int | None:
+    """Where a new clause opens between two triggers ("…, while X also met Y")."""
+    return next(
+        (m.start for m in sentence.matches if m.kind == "boundary" and start <= m.start < end),
+        None,
+    )
 
 
 def build_event(
@@ -193,7 +205,8 @@ def build_event(
     place = _pick_place([p for p in places if p.start <= reach], trigger, event_type)
     destinations = _listed_destinations(doc, places, trigger) if event_type == "visit" else []
     own_dates = [d for i, d in enumerate(dates) if date_owner.get(i) == window_index]
-    when = resolve(own_dates[0], doc.article.published, status == "planned") if own_dates else None
+    days = [d for d in own_dates if d.kind != "period"]
+    when = resolve(days[0], doc.article.published, status == "planned") if days else None
     published = doc.article.published
     if when is None and trigger.get("ongoing"):
         when = published  # "is paying a visit to": under way on the day of publication
@@ -220,6 +233,7 @@ def build_event(
         destinations=destinations,
         anaphoric=bool(trigger.get("anaphoric")),
         earlier=bool(trigger.get("earlier")),
+        dated_by_period=bool(own_dates) and not days,
     )
 
 
@@ -616,7 +630,12 @@ def continue_the_day(events: list[Event]) -> None:
             continue
         if event.place is None and previous.place is not None:
             event.place = previous.place
-        if event.date is None and previous.date is not None and event.status == previous.status:
+        if (
+            event.date is None
+            and not event.dated_by_period
+            and previous.date is not None
+            and event.status == previous.status
+        ):
             event.date = previous.date
 
 
@@ -682,7 +701,9 @@ def date_visits_by_meetings(events: list[Event]) -> None:
     """A visit told without its day is dated by the visitor's meeting there, when the article
     dates exactly one ("began his visit with a meeting on Monday")."""
     for visit in events:
-        if visit.type != "visit" or visit.date is not None or visit.place is None or visit.earlier:
+        if visit.type != "visit" or visit.date is not None or visit.place is None:
+            continue
+        if visit.earlier or visit.dated_by_period:
             continue
         guests = {_actor_key(p.actor) for p in visit.participants if p.role == "guest"}
         days = {

@@ -161,3 +161,34 @@ def test_text_after_a_flashback_is_the_lead_events():
     assert parties(lead) == {"OM", "IR"} and parties(flashback) == {"OM", "QA"}
     assert "nuclear-nonproliferation" in lead.topics
     assert "nuclear-nonproliferation" not in flashback.topics
+
+
+def test_each_clause_keeps_its_own_people():
+    text = (
+        "Omani Foreign Minister Badr Albusaidi held talks with Iranian President Masoud "
+        "Pezeshkian in Tehran, while Qatari Prime Minister Mohammed bin Abdulrahman Al Thani "
+        "also met the Iranian president."
+    )
+    meetings = events_of(text, "en", published=date(2025, 1, 8))
+    assert sorted(sorted(parties(m)) for m in meetings) == [["IR", "OM"], ["IR", "QA"]]
+
+
+def test_sheikh_and_a_given_name_is_not_someone_named_after_him():
+    text = (
+        "Sheikh Khaled bin Mohamed, Crown Prince of Abu Dhabi, arrived in Doha on Monday. "
+        "The UAE President Sheikh Mohamed held a phone call with Qatar's Emir on Tuesday."
+    )
+    call = next(e for e in events_of(text, "en", published=date(2024, 11, 6)) if e.type == "call")
+    names = {p.actor.labels.get("en") for p in call.participants}
+    assert "Khaled bin Mohamed" not in names
+    assert "Mohamed bin Zayed Al Nahyan" in names
+
+
+def test_a_period_is_no_day_and_borrows_none():
+    text = (
+        "Egyptian Foreign Minister Badr Abdelatty met his Jordanian counterpart Ayman Safadi "
+        "in Amman on Monday. Last month Abdelatty met Safadi in Cairo."
+    )
+    dated, vague = events_of(text, "en", published=date(2024, 11, 6))
+    assert dated.date == date(2024, 11, 4)
+    assert vague.date is None and vague.place.country == "EG"
