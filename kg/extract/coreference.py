@@ -103,8 +103,8 @@ def _antecedent(
         return None
     if not actor.office and actor.country and actor.kind == "person":
         # «le prince saoudien»: the person of that country named last
-        same = [a for a in named if a.country == actor.country and a.start < actor.start]
-        return same[-1] if same else None
+        compatriots = [a for a in named if a.country == actor.country and a.start < actor.start]
+        return compatriots[-1] if compatriots else None
     if actor.office:
         candidates = [
             a

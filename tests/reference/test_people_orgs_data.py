@@ -18,19 +18,14 @@ ORG = Namespace("https://w3id.org/dipkg/id/org/")
 OFFICE = Namespace("https://w3id.org/dipkg/id/office/")
 PERSON = Namespace("https://w3id.org/dipkg/id/person/")
 
-OFFICE_TYPES = {
-    "head-of-state",
-    "head-of-government",
-    "crown-prince",
-    "deputy-crown-prince",
-    "foreign-minister",
-    "defence-minister",
-    "intelligence-chief",
-    "secretary-general",
-    "ambassador",
-    "envoy",
-    "minister",
-}
+
+def _office_types() -> set[str]:
+    """The office types that offices.ttl defines: every post must name one of them."""
+    graph = Graph().parse(REFERENCE / "offices.ttl", format="turtle")
+    return {str(s)[len(str(OFFICE)) :] for s in graph.subjects(RDF.type, DK.OfficeType)}
+
+
+OFFICE_TYPES = _office_types()
 
 
 def _parse(name: str) -> Graph:
