@@ -23,6 +23,8 @@ class Trigger:
     planned_forms: tuple[str, ...] = ()
     ongoing_forms: tuple[str, ...] = ()
     """Forms of an event under way: dated the day of publication."""
+    distributive_forms: tuple[str, ...] = ()
+    """Forms of several meetings, one per side met ("held meetings with", "met separately")."""
     earlier_forms: tuple[str, ...] = ()
     """Forms of an occasion before the one reported ("had already visited"): never the same."""
     anaphoric_forms: tuple[str, ...] = ()
@@ -190,6 +192,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
                 ongoing_forms=tuple(t.get("ongoing_forms", ())),
                 anaphoric_forms=tuple(t.get("anaphoric_forms", ())),
                 earlier_forms=tuple(t.get("earlier_forms", ())),
+                distributive_forms=tuple(t.get("distributive_forms", ())),
                 nominal=frozenset(t.get("nominal", ())),
                 object_pronoun=bool(t.get("object_pronoun", False)),
             )

@@ -183,6 +183,9 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             )
         for form in trigger.planned_forms:
             yield form, ("trigger", trigger.id, (*base, ("status", "planned"))), "main"
+        for form in trigger.distributive_forms:
+            distributive = (*base, ("status", "occurred"), ("distributive", "1"))
+            yield form, ("trigger", trigger.id, distributive), "main"
         for form in trigger.earlier_forms:
             yield (
                 form,

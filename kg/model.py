@@ -89,10 +89,11 @@ def actor_iri(actor: Actor) -> str:
 def event_iri(article_id: str, event: Event) -> str:
     first = event.evidence[0] if event.evidence else None
     place = event.place.iri or event.place.label if event.place else ""
+    sides = ",".join(sorted({p.actor.country or p.actor.org or "" for p in event.participants}))
     key = (
         f"{article_id}|{event.type}|{first.start if first else 0}|{first.end if first else 0}"
-        f"|{place}"
-    )  # a tour told in one clause is one visit per place
+        f"|{place}|{sides}"
+    )  # a tour told in one clause is one visit per place; separate meetings one per side
     return str(EVENT) + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 

@@ -80,3 +80,12 @@ def test_event_iri_depends_on_article_and_evidence():
     event = _extraction().events[0]
     assert event_iri("a/1", event) == event_iri("a/1", event)
     assert event_iri("a/2", event) != event_iri("a/1", event)
+
+
+def test_meetings_told_in_one_clause_with_different_sides_get_different_iris():
+    from dataclasses import replace
+
+    event = _extraction().events[0]
+    other_side = Participant(Actor("country", 20, 25, name="Jordan", country="JO"), "participant")
+    split = replace(event, participants=[event.participants[0], other_side])
+    assert event_iri("a/1", split) != event_iri("a/1", event)

@@ -30,6 +30,7 @@ from kg.extract.events import (
     merge_events,
     place_at_dateline,
     receive_at_home,
+    split_separate_meetings,
     split_tour,
     substitute_office_holders,
     supplement_event,
@@ -97,7 +98,9 @@ def find_events(doc: Document) -> list[Event]:
                 event.place = in_sentence[-1].place
             if in_sentence and in_sentence[-1].type == "visit" and event.type == "meeting":
                 _visitor_meets(event, in_sentence[-1], window.trigger.start)
-            for one in split_tour(event):
+            for one in (
+                t for m in split_separate_meetings(event, window.trigger) for t in split_tour(m)
+            ):
                 in_sentence.append(one)
                 candidates.append((s_index, one))
         _visits_go_to_their_host(in_sentence, doc)

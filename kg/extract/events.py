@@ -3,7 +3,7 @@ date; then the diplomatic filter and the merging of mentions of one occasion."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.actors import PlaceMention, SentenceActors
 from kg.extract.dates import DateMention, resolve
@@ -151,17 +151,24 @@ def build_event(
                 main.remove(actor)
                 places.append(_country_place(doc, actor))
         places.sort(key=lambda p: p.start)
-    if any(a.kind in ("person", "organization") and (a.country or a.org) for a in main):
-        # people and organizations outrank bare country names (which are then topics of talk),
-        # but for the one right after the trigger ("held talks with the Saudis")
+    if any(a.kind == "person" and (a.country or a.org) for a in main):
+        # people outrank bare country names (which are then topics of talk), but for the one
+        # right after the trigger ("held talks with the Saudis")
         main = [a for a in main if a.kind != "country" or a.office or _right_after(doc, trigger, a)]
+    elif any(a.kind == "organization" for a in main):
+        # so do organizations, but for the subject ("Qatar is to attend a GCC summit")
+        main = [
+            a
+            for a in main
+            if a.kind != "country" or a.start < trigger.start or _right_after(doc, trigger, a)
+        ]
     if event_type != "visit":
         main += _capitals_as_governments(doc, places, trigger)
         main.sort(key=lambda a: a.start)
     # an actor inside a merged trigger («تستضيف عمّان اجتماعاً») is its subject
-    before = _subject_before(
-        doc, [a for a in main if a.start < trigger.end and not a.start >= trigger.end]
-    )
+    ahead = [a for a in main if a.start < trigger.end]
+    modifiers = _organizations_naming(doc, ahead, trigger) if roles_pattern == "symmetric" else []
+    before = _subject_before(doc, [a for a in ahead if a not in modifiers]) + modifiers
     after = [a for a in main if a.start >= trigger.end]
     if trigger.get("nominal") and after:
         before = []  # «زيارة الأمير محمد …»: the agent of a verbal noun follows it
@@ -244,6 +251,19 @@ def _right_after(doc: Document, trigger: Match, actor: Actor) -> bool:
     return doc.gap(trigger.end, actor.start) in {"", *doc.lexicon.language.articles}
 
 
+def _organizations_naming(doc: Document, ahead: list[Actor], trigger: Match) -> list[Actor]:
+    """Organizations that name the occasion right before its noun ("a GCC summit", "an Arab
+    League meeting"): participants, but not the subject, which comes before them."""
+    named: list[Actor] = []
+    end = trigger.start
+    for actor in reversed(ahead):
+        if actor.kind != "organization" or doc.gap(actor.end, end).strip("() ") != "":
+            break
+        named.insert(0, actor)
+        end = actor.start
+    return named
+
+
 def _subject_before(doc: Document, actors: list[Actor]) -> list[Actor]:
     """The subject before a trigger: the nearest actor and those coordinated with it
     («مصر والأردن», "X and Y"); actors further back belong to an earlier clause."""
@@ -305,6 +325,24 @@ def split_tour(event: Event) -> list[Event]:
             )
         )
     return tour
+
+
+def split_separate_meetings(event: Event, trigger: Match) -> list[Event]:
+    """ "held meetings with officials from Saudi Arabia and the UAE": a plural or "separately"
+    trigger is one meeting per country met, each with the side that met them."""
+    if not trigger.get("distributive") or event.type != "meeting":
+        return [event]
+    side = [p for p in event.participants if p.actor.start < trigger.start]
+    met: dict[str, list[Participant]] = {}
+    for p in event.participants:
+        if p.actor.start > trigger.start and p.actor.country and p.role != "attendee":
+            met.setdefault(p.actor.country, []).append(p)
+    if not side or len(met) < 2:
+        return [event]
+    return [
+        replace(event, participants=[*side, *others], evidence=list(event.evidence))
+        for others in met.values()
+    ]
 
 
 def _capitals_as_governments(
@@ -807,7 +845,8 @@ def merge_events(events: list[Event]) -> list[Event]:
         for p in event.participants:
             known = roles.get(_actor_key(p.actor))
             if known is None:
-                target.participants.append(p)
+                if not event.anaphoric:  # "the call" brings no one new
+                    target.participants.append(p)
             elif known.role == "participant" and p.role in ("host", "guest"):
                 known.role = p.role  # a reception says who hosted; talks do not
         target.evidence += event.evidence

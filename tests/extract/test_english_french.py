@@ -192,3 +192,20 @@ def test_a_period_is_no_day_and_borrows_none():
     dated, vague = events_of(text, "en", published=date(2024, 11, 6))
     assert dated.date == date(2024, 11, 4)
     assert vague.date is None and vague.place.country == "EG"
+
+
+def test_separate_meetings_are_one_per_side_met():
+    text = (
+        "British Foreign Secretary David Lammy held meetings on Monday with officials from "
+        "Jordan and Egypt."
+    )
+    meetings = events_of(text, "en", published=date(2024, 9, 4))
+    assert sorted(sorted(parties(m)) for m in meetings) == [["EG", "GB"], ["GB", "JO"]]
+
+
+def test_an_organization_naming_the_summit_is_not_its_subject():
+    text = "Qatar is set to attend a Gulf Cooperation Council summit in Riyadh on December 9."
+    (summit,) = events_of(text, "en", published=date(2018, 11, 20))
+    assert parties(summit) == {"QA", None}
+    assert {p.actor.org for p in summit.participants} >= {"https://w3id.org/dipkg/id/org/gcc"}
+    assert summit.status == "planned" and summit.date == date(2018, 12, 9)
