@@ -81,6 +81,11 @@ class LanguageData:
     planned_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
     clause_boundaries: tuple[str, ...] = ()
+    conditional_openers: frozenset[str] = frozenset()
+    """First words that make a sentence a hypothesis ("Should", "If")."""
+    purpose_cues: tuple[str, ...] = ()
+    """Words that open a purpose clause after a trigger ("to discuss"): what follows was
+    discussed, it did not take part."""
     """Words that open a new clause between two triggers ("while"): each keeps its own people."""
     negation_cues_after: tuple[str, ...] = ()
     """Cues that deny the trigger before them ("talks … have been suspended")."""
@@ -169,6 +174,8 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         planned_cues=forms("planned_cues"),
         negation_cues=forms("negation_cues"),
         clause_boundaries=forms("clause_boundaries"),
+        conditional_openers=normalised_set("conditional_openers"),
+        purpose_cues=forms("purpose_cues"),
         negation_cues_after=forms("negation_cues_after"),
         boilerplate=forms("boilerplate"),
         exclusion_cues=forms("exclusion_cues"),

@@ -215,6 +215,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
         ("boundary", language.clause_boundaries),
+        ("purpose", language.purpose_cues),
         ("negation_after", language.negation_cues_after),
         ("boilerplate", language.boilerplate),
         ("exclusion", language.exclusion_cues),

@@ -116,7 +116,10 @@ def build_event(
     event_type = trigger.get("type") or "meeting"
     roles_pattern = trigger.get("roles") or "symmetric"
     status = trigger.get("status") or "occurred"
-    inside = [a for a in found.actors if window.start <= a.start and a.end <= window.end]
+    start, end = _quotation(doc, sentence, trigger) or (window.start, window.end)
+    start, end = max(start, window.start), min(end, window.end)
+    end = _purpose_start(sentence, trigger, end)
+    inside = [a for a in found.actors if start <= a.start and a.end <= end]
     if not inside:
         return None
     attendee_from = _attendee_start(sentence, window)
@@ -477,10 +480,43 @@ def _attendee_start(sentence: Sentence, window: TriggerWindow) -> int | None:
     return None
 
 
+QUOTES = {'"': '"', "“": "”", "«": "»"}
+
+
+def _quotation(doc: Document, sentence: Sentence, trigger: Match) -> tuple[int, int] | None:
+    """The quotation a trigger stands in ("“The committees have been meeting in Kuwait,” he
+    said"): its people are those quoted, not the speaker."""
+    text = doc.text
+    opened: tuple[int, str] | None = None
+    for i in range(sentence.start, sentence.end):
+        char = text[i]
+        if opened is None and char in QUOTES:
+            opened = (i, QUOTES[char])
+        elif opened is not None and char == opened[1]:
+            if opened[0] < trigger.start and trigger.end <= i:
+                return opened[0], i
+            opened = None
+    if opened is not None and opened[0] < trigger.start:
+        return opened[0], sentence.end  # a quotation that runs on past the sentence
+    return None
+
+
+def _purpose_start(sentence: Sentence, trigger: Match, end: int) -> int:
+    """Where a purpose clause after the trigger starts ("met in Cairo to discuss …"): what
+    follows is what was discussed, not who met."""
+    return min(
+        [m.start for m in sentence.matches if m.kind == "purpose" and trigger.end <= m.start < end]
+        + [end]
+    )
+
+
 def _not_an_occasion(doc: Document, sentence: Sentence, window: TriggerWindow) -> bool:
     """ "welcomed the proposal" (a reaction, not a reception) and "the meeting may have …"
-    (a possibility): words right after the trigger tell."""
+    (a possibility): words right after the trigger tell; so does a conditional opening the
+    sentence."""
     language = doc.lexicon.language
+    if sentence.words and sentence.words[0].norm in language.conditional_openers:
+        return True  # "Should the emir attend, it would be his first visit": a hypothesis
     after = [w.norm for w in sentence.words if w.start >= window.trigger.end][:3]
     if not after:
         return False

@@ -209,3 +209,28 @@ def test_an_organization_naming_the_summit_is_not_its_subject():
     assert parties(summit) == {"QA", None}
     assert {p.actor.org for p in summit.participants} >= {"https://w3id.org/dipkg/id/org/gcc"}
     assert summit.status == "planned" and summit.date == date(2018, 12, 9)
+
+
+def test_a_conditional_sentence_is_no_occasion():
+    text = "Should the Qatari emir attend, it would be his first visit to Riyadh since 2017."
+    assert events_of(text, "en") == []
+    text = "Si le président algérien accepte, il se rendra à Paris en mai."
+    assert events_of(text, "fr") == []
+
+
+def test_the_speaker_after_a_quotation_is_not_in_it():
+    text = (
+        "“Omani Foreign Minister Badr Albusaidi has been meeting Iranian Foreign Minister "
+        "Abbas Araghchi in Muscat,” said Kuwaiti Deputy Foreign Minister Khalid Al Jarallah."
+    )
+    (meeting,) = events_of(text, "en", published=date(2025, 4, 9))
+    assert parties(meeting) == {"OM", "IR"}
+
+
+def test_what_follows_to_discuss_was_discussed():
+    text = (
+        "The foreign ministers of Egypt and Jordan met in Amman to discuss the war, which "
+        "the United Nations fears will spread to Lebanon."
+    )
+    (meeting,) = events_of(text, "en")
+    assert parties(meeting) == {"EG", "JO"}
