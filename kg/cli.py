@@ -1,4 +1,4 @@
-"""The `kg` command line: ingest, extract, query, export, viz, eval, stats."""
+"""The `kg` command line: ingest, extract, query, export, viz, eval, stats, reference."""
 
 from __future__ import annotations
 
@@ -385,6 +385,82 @@ def stats(store: StoreOption = DEFAULT_STORE) -> None:
             table.add_row(f"events: {(type_iri or '').rsplit('#', 1)[-1].lower()}", count or "0")
     table.add_row("quads", str(len(db)))
     out.print(table)
+
+
+reference_app = typer.Typer(
+    help="The reference knowledge: countries, places, organizations, offices and people.",
+    no_args_is_help=True,
+)
+app.add_typer(reference_app, name="reference")
+
+
+@reference_app.command("import-cameo")
+def import_cameo(
+    files: Annotated[
+        list[Path], typer.Argument(help="Phoenix/CAMEO (PETRARCH) actor dictionaries.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Turtle file to write [default: ontology/reference/people-cameo.ttl]."
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Keep only roles held on or after this date (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Import the people of CAMEO actor dictionaries (names, aliases, dated roles) as reference
+    data. Files in ontology/reference/ are compiled into the lexicon on the next run."""
+    from kg.cameo import import_actors, read_dictionaries, write_turtle
+    from kg.lexicon import load_reference
+    from kg.paths import REFERENCE_DIR
+
+    for path in files:
+        if not path.is_file():
+            fail(f"{path}: no such file")
+    start = _published(since) if since else None
+    target = output or REFERENCE_DIR / "people-cameo.ttl"
+    with err.status("reading the dictionaries"):
+        graph, report = import_actors(read_dictionaries(files), load_reference(), start)
+    header = (
+        f"People imported by `kg reference import-cameo` from: {', '.join(p.name for p in files)}"
+        + (f"\nRoles held on or after {start}." if start else "")
+        + "\nNames, aliases and dated roles (dk:cameoCode) are facts of the source dictionaries;"
+        + "\nsee the licence file beside this one for their terms."
+    )
+    try:
+        write_turtle(graph, target, header)
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror}")
+    table = RichTable("measure", "value", title=f"import into {target}")
+    table.add_row("entries read", str(report.entries))
+    table.add_row("people written", str(report.people))
+    table.add_row("dated roles written", str(report.posts))
+    for reason, count in report.skipped.most_common():
+        table.add_row(f"skipped: {reason}", str(count))
+    if report.unknown_codes:
+        codes = ", ".join(f"{c} ({n})" for c, n in report.unknown_codes.most_common(8))
+        table.add_row("country codes not in the reference data", codes)
+    out.print(table)
+
+
+@reference_app.command("stats")
+def reference_stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Coverage of the reference knowledge by kind and language, and office holders by country."""
+    from kg.lexicon import load_reference
+    from kg.reference import reference_figures
+
+    figures = reference_figures(load_reference())
+    if as_json:
+        out.print_json(json.dumps(figures))
+        return
+    for kind, row in figures.items():
+        table = RichTable("measure", "value", title=kind)
+        for measure, value in row.items():
+            table.add_row(measure, str(value))
+        out.print(table)
 
 
 def main() -> None:

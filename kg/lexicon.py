@@ -230,7 +230,8 @@ def _demonyms(entity: Entity, language: LanguageData) -> Iterator[str]:
     """Arabic inflects the nisba (dk:nisba) by the endings of its language data; other
     languages list their demonyms (dk:demonym) in full."""
     if language.nisba_suffixes != ("",):
-        for nisba in entity.extra.get("nisba", []):
+        unmatched = set(entity.extra.get("unmatched", []))
+        for nisba in (n for n in entity.extra.get("nisba", []) if n not in unmatched):
             for suffix in language.nisba_suffixes:
                 form = nisba + suffix
                 yield form

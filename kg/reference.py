@@ -120,6 +120,7 @@ _EXTRA = {
     DK.iso2: "iso2",
     DK.iso3: "iso3",
     DK.cameoCode: "cameo",
+    DK.unmatched: "unmatched",
     DK.abbreviation: "abbreviation",
     DK.titleEn: "title_en",
     DK.cue: "cue",
@@ -228,3 +229,57 @@ def organization_aliases(reference: Reference) -> dict[str, str]:
 
 def topic_id(iri: str) -> str:
     return iri[len(str(TOPIC)) :] if iri.startswith(str(TOPIC)) else iri.rsplit("/", 1)[-1]
+
+
+COUNTED_OFFICES = ("head-of-state", "head-of-government", "foreign-minister", "defence-minister")
+
+
+def reference_figures(
+    reference: Reference, since: date = date(2010, 1, 1), until: date | None = None
+) -> dict[str, dict[str, int]]:
+    """Coverage of the reference knowledge by kind and language, for `kg reference stats`."""
+    until = until or date.today()
+    figures: dict[str, dict[str, int]] = {}
+    for kind in ("country", "city", "org", "title", "person"):
+        entities = [e for e in reference.entities.values() if e.kind == kind]
+        row = {"total": len(entities)}
+        for lang in ("ar", "en", "fr"):
+            row[f"named in {lang}"] = sum(1 for e in entities if e.labels.get(lang))
+        figures[kind] = row
+    countries = [e for e in reference.entities.values() if e.kind == "country"]
+    figures["country"].update(
+        {
+            "with Arabic nisba": sum(1 for e in countries if e.extra.get("nisba")),
+            "with demonyms": sum(1 for e in countries if e.extra.get("demonym")),
+            "with CAMEO code": sum(1 for e in countries if e.extra.get("cameo")),
+        }
+    )
+    people = [e for e in reference.entities.values() if e.kind == "person"]
+    in_period = [
+        (e, p)
+        for e in people
+        for p in e.posts
+        if (p.start or date.min) <= until and (p.end or date.max) >= since
+    ]
+    office_holders: dict[str, set[str]] = defaultdict(set)
+    for entity, post in in_period:
+        if post.office in COUNTED_OFFICES and entity.country and not post.org:
+            office_holders[entity.country].add(post.office)
+    figures["person"].update(
+        {
+            "posts": sum(len(e.posts) for e in people),
+            "posts with an office type": sum(1 for e in people for p in e.posts if p.office),
+            f"in a post {since.year}–{until.year}": len({e.iri for e, _ in in_period}),
+        }
+    )
+    figures["office holders"] = {
+        f"countries with holders {since.year}–{until.year}": len(office_holders),
+        "countries with all four offices": sum(
+            1 for offices in office_holders.values() if len(offices) == len(COUNTED_OFFICES)
+        ),
+        **{
+            f"countries with a {office}": sum(1 for o in office_holders.values() if office in o)
+            for office in COUNTED_OFFICES
+        },
+    }
+    return figures

@@ -298,7 +298,11 @@ def country_block(c: Country) -> str:
     if c.demonyms["en"] or c.demonyms["fr"]:
         lines.append(f"    dk:demonym {labels(c.demonyms)} ;")
     if c.nisbas:
-        lines.append(f"    dk:nisba {labels({'ar': c.nisbas})} ;")
+        nisbas = [n.lstrip("!") for n in c.nisbas]
+        lines.append(f"    dk:nisba {labels({'ar': nisbas})} ;")
+        unmatched = [n[1:] for n in c.nisbas if n.startswith("!")]
+        if unmatched:  # a common word or two countries' form: data, never matched in text
+            lines.append(f"    dk:unmatched {labels({'ar': unmatched})} ;")
     capital = c.capital
     if capital is not None:
         lines.append(f"    dk:capital {capital.iri} ;")

@@ -34,9 +34,19 @@ def _parse(name: str) -> Graph:
     return graph
 
 
+IMPORTED = {"people-cameo.ttl"}
+"""Written by `kg reference import-cameo` (checked in test_cameo.py), not curated by hand."""
+
+
 @pytest.fixture(scope="module")
 def people() -> Graph:
-    return _parse("people.ttl")
+    """Every curated people file: people.ttl and people-<region>.ttl, merged (a person may get
+    posts from several files)."""
+    graph = Graph()
+    for path in sorted(REFERENCE.glob("people*.ttl")):
+        if path.name not in IMPORTED:
+            graph.parse(path, format="turtle")
+    return graph
 
 
 @pytest.fixture(scope="module")
