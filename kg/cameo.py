@@ -148,6 +148,21 @@ def _known_names(reference: Reference) -> set[tuple[str, str | None]]:
     }
 
 
+def _non_person_words(reference: Reference) -> set[str]:
+    """English names of countries, cities, organizations and titles and the demonyms: a CAMEO
+    entry named with one of them ("IRAQ_", "PALESTINIAN_AUTHORITY_") is not a person."""
+    words: set[str] = set()
+    for entity in reference.entities.values():
+        if entity.kind in ("country", "city", "org", "title"):
+            words.update(n.casefold() for n in entity.labels.get("en", []))
+            words.update(n.casefold() for n in entity.extra.get("demonym", []))
+    return words
+
+
+def _names_a_place_or_body(name: str, words: set[str]) -> bool:
+    return name.casefold() in words or any(w.casefold() in words for w in name.split())
+
+
 def import_actors(
     actors: Iterable[CameoActor], reference: Reference, since: date | None = None
 ) -> tuple[Graph, ImportReport]:
@@ -165,6 +180,7 @@ def import_actors(
         for code in entity.extra.get("cameo", [])
     }
     known = _known_names(reference)
+    places = _non_person_words(reference)
     people: list[tuple[CameoActor, list[CameoRole], str | None]] = []
     for actor in actors:
         report.entries += 1
@@ -176,6 +192,9 @@ def import_actors(
             continue
         country = _country_of(roles, countries, report)
         names = [display_name(n) for n in [actor.name, *actor.aliases]]
+        if " " not in names[0] or _names_a_place_or_body(names[0], places):
+            report.skipped["not a person's name (one word, or a country, body or title)"] += 1
+            continue
         if any((_name_key(n), country) in known for n in names):
             report.skipped["already in the reference data"] += 1
             continue

@@ -412,8 +412,8 @@ def import_cameo(
     """Import the people of CAMEO actor dictionaries (names, aliases, dated roles) as reference
     data. Files in ontology/reference/ are compiled into the lexicon on the next run."""
     from kg.cameo import import_actors, read_dictionaries, write_turtle
-    from kg.lexicon import load_reference
     from kg.paths import REFERENCE_DIR
+    from kg.reference import build_reference, load_graph, reference_files
 
     for path in files:
         if not path.is_file():
@@ -421,7 +421,9 @@ def import_cameo(
     start = _published(since) if since else None
     target = output or REFERENCE_DIR / "people-cameo.ttl"
     with err.status("reading the dictionaries"):
-        graph, report = import_actors(read_dictionaries(files), load_reference(), start)
+        others = [f for f in reference_files() if f.resolve() != target.resolve()]
+        reference = build_reference(load_graph(others))  # without the file being rewritten
+        graph, report = import_actors(read_dictionaries(files), reference, start)
     header = (
         f"People imported by `kg reference import-cameo` from: {', '.join(p.name for p in files)}"
         + (f"\nRoles held on or after {start}." if start else "")

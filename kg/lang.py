@@ -55,6 +55,8 @@ class LanguageData:
     marbuta that normalises to it."""
     articles: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
+    joinable_prefixes: tuple[str, ...] = ()
+    """Name prefixes written joined to the next word or apart («عبد الله» / «عبدالله»)."""
     """Given names in matching form (ontology/lang/LANG-given-names.txt), to trust unknown names."""
     conjunctions: frozenset[str] = frozenset()
     purpose_proclitics: tuple[str, ...] = ()
@@ -84,6 +86,9 @@ class LanguageData:
     conditional_openers: frozenset[str] = frozenset()
     """First words that make a sentence a hypothesis ("Should", "If")."""
     purpose_cues: tuple[str, ...] = ()
+    setting_cues: tuple[str, ...] = ()
+    """Words that name the occasion's setting after its people ("on the sidelines of the UN
+    General Assembly"): the organization there hosts the setting, it is not a party."""
     """Words that open a purpose clause after a trigger ("to discuss"): what follows was
     discussed, it did not take part."""
     """Words that open a new clause between two triggers ("while"): each keeps its own people."""
@@ -152,6 +157,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         suffixes_written=tuple(raw.get("circumstance_suffixes", ())),
         articles=normalised_set("articles"),
         given_names=_given_names(path.with_name(f"{lang}-given-names.txt")),
+        joinable_prefixes=forms("joinable_prefixes"),
         conjunctions=normalised_set("conjunctions"),
         circumstance_words=normalised_set("circumstance_words"),
         purpose_proclitics=tuple(normalise_form(x) for x in raw.get("purpose_proclitics", ())),
@@ -176,6 +182,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         clause_boundaries=forms("clause_boundaries"),
         conditional_openers=normalised_set("conditional_openers"),
         purpose_cues=forms("purpose_cues"),
+        setting_cues=forms("setting_cues"),
         negation_cues_after=forms("negation_cues_after"),
         boilerplate=forms("boilerplate"),
         exclusion_cues=forms("exclusion_cues"),

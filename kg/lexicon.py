@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -156,8 +157,10 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             names += entity.labels.get(code, [])
         if kind == "org":
             names += entity.extra.get("abbreviation", [])
-        for name in names:
-            yield name, (kind, key or "", tuple(data)), "main"
+        unmatched = set(entity.extra.get("unmatched", []))
+        for name in (n for n in names if n not in unmatched):
+            for form in _spellings(name, language.joinable_prefixes):
+                yield form, (kind, key or "", tuple(data)), "main"
             if kind == "title":
                 plural = _plural_title(name, language)
                 if plural:
@@ -216,6 +219,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         ("negation", language.negation_cues),
         ("boundary", language.clause_boundaries),
         ("purpose", language.purpose_cues),
+        ("purpose", language.setting_cues),
         ("negation_after", language.negation_cues_after),
         ("boilerplate", language.boilerplate),
         ("exclusion", language.exclusion_cues),
@@ -239,6 +243,17 @@ def _demonyms(entity: Entity, language: LanguageData) -> Iterator[str]:
                     yield language.article + form
     else:
         yield from entity.extra.get("demonym", [])
+
+
+def _spellings(name: str, prefixes: tuple[str, ...]) -> list[str]:
+    """A name as written, and with each joinable prefix joined to or split from the next word
+    («عبد الله» / «عبدالله», «أبو ظبي» / «أبوظبي»)."""
+    forms = [name]
+    for prefix in prefixes:
+        joined = re.sub(rf"(?<!\S){prefix} (?=\S)", prefix, name)
+        split = re.sub(rf"(?<!\S){prefix}(?=ال)", prefix + " ", name)
+        forms += [f for f in (joined, split) if f not in forms]
+    return forms
 
 
 def _plural_title(title: str, language: LanguageData) -> str | None:

@@ -70,12 +70,12 @@ class Reference:
     def holders(self, office: str) -> list[Entity]:
         """People who held an office of this type at some time."""
         if self._holders is None:
-            index: dict[str, list[Entity]] = defaultdict(list)
+            index: dict[str, dict[str, Entity]] = defaultdict(dict)
             for entity in self.entities.values():
                 for post in entity.posts:
-                    if entity not in index[post.office]:
-                        index[post.office].append(entity)
-            self._holders = dict(index)
+                    if post.office:
+                        index[post.office].setdefault(entity.iri, entity)
+            self._holders = {office: list(people.values()) for office, people in index.items()}
         return self._holders.get(office, []) if self._holders else []
 
     def single_holder(self, office: str | None) -> bool:

@@ -89,3 +89,17 @@ def test_meetings_told_in_one_clause_with_different_sides_get_different_iris():
     other_side = Participant(Actor("country", 20, 25, name="Jordan", country="JO"), "participant")
     split = replace(event, participants=[event.participants[0], other_side])
     assert event_iri("a/1", split) != event_iri("a/1", event)
+
+
+def test_an_unknown_person_is_one_node_across_spellings_and_articles():
+    from kg.extract import extract
+
+    first = "استقبل الرئيس المصري في القاهرة أمس السفير الكيني أحمد إبراهيم موسى."
+    second = "التقى وزير الخارجية المصري في القاهرة اليوم السفير الكيني احمد ابراهيم موسى."
+    iris = set()
+    for number, text in enumerate((first, second)):
+        article = Article(id=f"a/{number}", text=text, lang="ar", published=date(2024, 5, 2))
+        (event,) = extract(article).events
+        kenyan = next(p.actor for p in event.participants if p.actor.country == "KE")
+        iris.add(actor_iri(kenyan))
+    assert len(iris) == 1 and next(iter(iris)).startswith("https://w3id.org/dipkg/id/person/x-ke-")

@@ -702,8 +702,8 @@ class ActorFinder:
                 actor.office = post.office
             if post.org and actor.org is None:
                 actor.org = post.org
-                if entity.country is None:
-                    actor.country = None
+                if actor.country == entity.country:
+                    actor.country = None  # an international official speaks for the organization
 
     def _org_actor(self, unit: Unit) -> Actor:
         entity = self.lexicon.reference.get(unit.match.key)

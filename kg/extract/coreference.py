@@ -10,6 +10,16 @@ from datetime import date
 from kg.records import Actor
 from kg.reference import Entity, Reference, post_on
 
+LATIN_ARTICLES = frozenset({"al", "el", "al'", "el'"})
+_VOWELS = str.maketrans("", "", "aeiouy'")
+
+
+def _latin_key(token: str) -> str:
+    """One key for the transliterations of a name: Mohamed, Mohammed, Muhammad → mhmd;
+    Shoukry, Shoukri, Shukri → shkr (first letter kept, vowels dropped, doubles collapsed)."""
+    single = "".join(c for i, c in enumerate(token) if i == 0 or c != token[i - 1])
+    return single[:1] + single[1:].translate(_VOWELS)
+
 
 def _name_key(name: str | None) -> tuple[str, ...]:
     from kg.analyse import normalise
@@ -17,7 +27,14 @@ def _name_key(name: str | None) -> tuple[str, ...]:
     if not name:
         return ()
     tokens = normalise(name).text.replace("-", " ").split()
-    return tuple(t[2:] if t.startswith("ال") and len(t) > 4 else t for t in tokens)
+    key = []
+    for t in tokens:
+        if t.isascii():
+            if t not in LATIN_ARTICLES:
+                key.append(_latin_key(t))
+        else:
+            key.append(t[2:] if t.startswith("ال") and len(t) > 4 else t)
+    return tuple(key)
 
 
 def _same_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -53,7 +70,8 @@ def resolve_coreference(actors: list[Actor], context: Context | None = None) -> 
         if actor.kind != "person":
             continue
         target = _antecedent(actor, actors, named, ctx.pronoun_reference, reference)
-        if target is None and actor.tentative and reference is not None:
+        if target is None and reference is not None and actor.name and not actor.iri:
+            # a partial or differently spelt name ("Mohamed Shia al-Sudani", «شكري»)
             _link_by_name(actor, reference, when, ctx.mentioned, ctx.given_names)
         if target is None and actor.tentative:
             # a lone word that names no one else here is not a name after all: the office
@@ -188,6 +206,8 @@ def _link_by_name(
         entity = reference.entities[iri]
         if actor.office and actor.office not in {p.office for p in entity.posts}:
             continue
+        if len(key) == 1 and not any(p.office for p in entity.posts):
+            continue  # a lone word names only people whose office the reference knows
         if actor.country and entity.country and entity.country != actor.country:
             continue
         # with a title, any part of the name will do («President Sheikh Mohamed»); without one,

@@ -31,4 +31,4 @@ def test_a_broken_country_and_post_are_reported_in_words():
     assert "a country needs one name in each of Arabic, English and French" in messages
     assert "a country needs one ISO 3166 alpha-2 code (two capital letters)" in messages
     assert "a country needs its Arabic nisba (masculine singular, without the article)" in messages
-    assert any("ends before it starts" in m for m in messages)
+    assert "a post starts on one xsd:date, not after it ends" in messages
