@@ -269,11 +269,11 @@ def reference_figures(
         {
             "posts": sum(len(e.posts) for e in people),
             "posts with an office type": sum(1 for e in people for p in e.posts if p.office),
-            f"in a post {since.year}–{until.year}": len({e.iri for e, _ in in_period}),
+            f"in a post since {since.year}": len({e.iri for e, _ in in_period}),
         }
     )
     figures["office holders"] = {
-        f"countries with holders {since.year}–{until.year}": len(office_holders),
+        f"countries with holders since {since.year}": len(office_holders),
         "countries with all four offices": sum(
             1 for offices in office_holders.values() if len(offices) == len(COUNTED_OFFICES)
         ),

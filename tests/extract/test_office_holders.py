@@ -56,3 +56,25 @@ def test_egyptian_foreign_minister(published, minister):
 def test_french_president(published, president):
     text = "Le président français a reçu jeudi le roi de Jordanie à l'Élysée."
     assert participants(text, "fr", published)["FR"] == president
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "country", "holder"),
+    [
+        ("استقبل أمير قطر في الدوحة أمس وزير الخارجية التركي.", date(2020, 2, 3), "QA", "Tamim"),
+        (
+            "استقبل خادم الحرمين الشريفين في جدة أمس رئيس وزراء باكستان.",
+            date(2016, 5, 3),
+            "SA",
+            "Salman bin Abdulaziz",
+        ),
+        (
+            "التقى ولي ولي العهد في الرياض أمس وزير الدفاع الأمريكي.",
+            date(2016, 5, 3),
+            "SA",
+            "Mohammed bin Salman",
+        ),
+    ],
+)
+def test_country_specific_titles(text, published, country, holder):
+    assert participants(text, "ar", published)[country].startswith(holder)
