@@ -113,7 +113,8 @@ def ingest(
     counts, problems = _ingest(paths, store, _published(published))
     out.print(
         f"ingested {counts['articles']} articles into {store}: {counts['events']} events "
-        f"({counts['meeting']} meetings, {counts['visit']} visits, {counts['call']} calls)"
+        f"({counts['meeting']} meetings, {counts['visit']} visits, {counts['call']} calls; "
+        f"{counts['merged']} joined an occasion reported by another article)"
         + (f"; {len(problems)} skipped" if problems else ""),
         highlight=False,
     )
@@ -125,18 +126,27 @@ def _ingest(paths: list[str], store: Path, published: date | None):  # type: ign
     """Extract and store every article; the store is closed when this returns."""
     import time
 
-    from kg.model import extraction_quads
-    from kg.store import ensure_reference, replace_graph
+    from kg.model import event_iri, extraction_quads
+    from kg.occasions import index_from_store, mention_of
+    from kg.store import ensure_reference, finish_run, replace_graph, start_run
 
     db = _open(store)
     ensure_reference(db)
+    occasions = index_from_store(db)
+    run = start_run(db)
     extractions, problems = _extractions(paths, published)
-    counts = {"articles": 0, "events": 0, "meeting": 0, "visit": 0, "call": 0}
+    counts = {"articles": 0, "events": 0, "meeting": 0, "visit": 0, "call": 0, "merged": 0}
     started = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("ingesting", total=None, rate="")
         for extraction in extractions:
-            replace_graph(db, extraction.article.id, extraction_quads(extraction))
+            article = extraction.article
+            iris = []
+            for event in extraction.events:
+                own = event_iri(article.id, event)
+                iris.append(occasions.resolve(mention_of(event, own, article.published)))
+                counts["merged"] += iris[-1] != own
+            replace_graph(db, article.id, extraction_quads(extraction, iris, run))
             counts["articles"] += 1
             counts["events"] += len(extraction.events)
             for event in extraction.events:
@@ -145,6 +155,7 @@ def _ingest(paths: list[str], store: Path, published: date | None):  # type: ign
             progress.update(
                 task, advance=1, rate=f"{counts['articles'] / max(elapsed, 1e-6):.0f} articles/s"
             )
+    finish_run(db, run, counts["articles"])
     db.flush()
     return counts, problems
 
@@ -209,13 +220,29 @@ def query(
     ],
     store: StoreOption = DEFAULT_STORE,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
+    params: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE for a parameter of the query (repeatable)."),
+    ] = None,
 ) -> None:
-    """Run a SPARQL query on the store."""
-    from kg.queries import Table, named_queries, run_select, table_to
+    """Run a SPARQL query on the store: SPARQL text, a .rq file or a named query (`kg queries`
+    lists them with their parameters)."""
+    from kg.queries import ParameterError, Table, bind, named_queries, run_select, table_to
 
     if fmt not in ("table", "csv", "tsv", "json"):
         fail(f"unknown format {fmt!r}; use table, csv, tsv or json", 2)
     named = named_queries()
+    values: dict[str, str] = {}
+    for item in params or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            fail(f"--param takes NAME=VALUE, not {item!r}", 2)
+        values[name.strip()] = value
+    try:
+        substitutions = bind(named.get(sparql), values)
+    except ParameterError as error:
+        fail(str(error), 2)
+        return
     if sparql in named:
         text = named[sparql].text
     elif sparql.endswith(".rq"):
@@ -227,7 +254,7 @@ def query(
         text = sparql
     db = _open(store, read_only=True)
     try:
-        result = run_select(db, text)
+        result = run_select(db, text, substitutions)
     except SyntaxError as error:
         fail(f"invalid SPARQL: {error}")
         return
@@ -248,6 +275,18 @@ def query(
         import pyoxigraph as ox
 
         sys.stdout.write((ox.serialize(result, format=ox.RdfFormat.TURTLE) or b"").decode())
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries of ontology/queries/ with what they answer and their parameters."""
+    from kg.queries import named_queries
+
+    table = RichTable("name", "answers", "parameters")
+    for query in named_queries().values():
+        params = "\n".join(f"{p.name} ({p.kind}): {p.description}" for p in query.parameters)
+        table.add_row(query.name, query.description or query.title, params)
+    out.print(table)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -135,16 +135,25 @@ def actor_quads(actor: Actor, iri: NamedNode, lang: str, graph: NamedNode) -> It
         yield Quad(iri, n(DK.country), n(str(COUNTRY) + actor.country), graph)
 
 
-def extraction_quads(extraction: Extraction) -> list[Quad]:
-    """All quads of one article's named graph."""
+def extraction_quads(
+    extraction: Extraction, event_iris: Sequence[str] | None = None, run: str | None = None
+) -> list[Quad]:
+    """All quads of one article's named graph. `event_iris` are the occasions the events were
+    resolved to across articles (kg.occasions; default: each event its own); `run` is the
+    ingestion run (a prov:Activity) that wrote the graph."""
     article = extraction.article
     lang = extraction.lang
     graph = n(graph_iri(article.id))
     a = n(article_iri(article.id))
     quads = list(article_quads(article, lang, graph))
+    if run:
+        quads.append(Quad(graph, n(PROV.wasGeneratedBy), n(run), graph))
+    mention = hashlib.sha256(article.id.encode()).hexdigest()[:12]
     described: set[str] = set()
-    for event in extraction.events:
-        e = n(event_iri(article.id, event))
+    for index_in_article, event in enumerate(extraction.events):
+        iri = event_iris[index_in_article] if event_iris else event_iri(article.id, event)
+        e = n(iri)
+        local = f"{iri}/{mention}"  # this article's nodes of a shared occasion
         quads += [
             Quad(e, RDF_TYPE, n(EVENT_CLASSES[event.type]), graph),
             Quad(e, n(DK.status), n(STATUSES[event.status]), graph),
@@ -159,7 +168,7 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
             if place.iri:
                 quads.append(Quad(e, n(SEM.hasPlace), n(place.iri), graph))
             else:
-                pnode = n(e.value + "/place")
+                pnode = n(local + "/place")
                 quads.append(Quad(e, n(SEM.hasPlace), pnode, graph))
                 quads.append(Quad(pnode, n(SKOS.prefLabel), _lit(place.label, lang), graph))
                 if place.country:
@@ -169,7 +178,7 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
         for code in event.concerns:
             quads.append(Quad(e, n(DK.concerns), n(str(COUNTRY) + code), graph))
         for index, span in enumerate(event.evidence):
-            ev = n(f"{e.value}/evidence/{index}")
+            ev = n(f"{local}/evidence/{index}")
             quads += [
                 Quad(e, n(DK.evidence), ev, graph),
                 Quad(ev, RDF_TYPE, n(OA.TextQuoteSelector), graph),
@@ -182,7 +191,7 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
         for index, participant in enumerate(event.participants):
             actor = participant.actor
             agent = n(actor_iri(actor))
-            pn = n(f"{e.value}/participant/{index}")
+            pn = n(f"{local}/participant/{index}")
             quads += [
                 Quad(e, n(DK.participation), pn, graph),
                 Quad(e, n(SEM.hasActor), agent, graph),

@@ -14,9 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.model import graph_iri
-from kg.namespaces import DK, REFERENCE_GRAPH
+from kg.namespaces import BASE, DK, REFERENCE_GRAPH
 from kg.paths import ONTOLOGY_DIR
 from kg.reference import reference_files
+
+RUNS_GRAPH = BASE + "graph/runs"
+"""Where ingestion runs (prov:Activity) are recorded."""
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 class StoreError(RuntimeError):
@@ -85,6 +89,65 @@ def replace_graph(store: ox.Store, article_id: str, quads: Iterable[ox.Quad]) ->
     body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
     update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
     store.update(update)
+
+
+def start_run(store: ox.Store) -> str:
+    """Record an ingestion run as a prov:Activity (in the runs graph) and return its IRI; each
+    article graph it writes says `prov:wasGeneratedBy` it."""
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from kg import __version__
+    from kg.namespaces import PROV
+
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    run = f"{BASE}run/{now[:10]}-{uuid4().hex[:12]}"
+    graph, node = ox.NamedNode(RUNS_GRAPH), ox.NamedNode(run)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    store.extend(
+        [
+            ox.Quad(node, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(str(PROV.Activity)), graph),
+            ox.Quad(
+                node,
+                ox.NamedNode(str(PROV.startedAtTime)),
+                ox.Literal(now, datatype=ox.NamedNode(xsd + "dateTime")),
+                graph,
+            ),
+            ox.Quad(
+                node,
+                ox.NamedNode(str(DK.extractorVersion)),
+                ox.Literal(f"dipkg {__version__}"),
+                graph,
+            ),
+        ]
+    )
+    return run
+
+
+def finish_run(store: ox.Store, run: str, articles: int) -> None:
+    from datetime import UTC, datetime
+
+    from kg.namespaces import PROV
+
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    graph, node = ox.NamedNode(RUNS_GRAPH), ox.NamedNode(run)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    store.extend(
+        [
+            ox.Quad(
+                node,
+                ox.NamedNode(str(PROV.endedAtTime)),
+                ox.Literal(now, datatype=ox.NamedNode(xsd + "dateTime")),
+                graph,
+            ),
+            ox.Quad(
+                node,
+                ox.NamedNode(str(DK.articleCount)),
+                ox.Literal(str(articles), datatype=ox.NamedNode(xsd + "integer")),
+                graph,
+            ),
+        ]
+    )
 
 
 def article_count(store: ox.Store) -> int:

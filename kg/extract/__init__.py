@@ -12,7 +12,7 @@ from kg.analyse import SUPPORTED_LANGS, article_language
 from kg.extract.actors import ActorFinder
 from kg.extract.coreference import Context, resolve_coreference
 from kg.extract.dates import date_mentions
-from kg.extract.document import Document, dateline_place, make_document
+from kg.extract.document import Document, dateline_end, dateline_place, make_document
 from kg.extract.events import (
     TriggerWindow,
     attach_attendee_mentions,
@@ -58,6 +58,7 @@ def extract(article: Article) -> Extraction:
 
 def find_events(doc: Document) -> list[Event]:
     finder = ActorFinder(doc)
+    filed = dateline_end(doc)
     all_actors: list[Actor] = []
     candidates: list[tuple[int, Event]] = []
     country_mentions: list[tuple[int, str]] = []
@@ -83,6 +84,7 @@ def find_events(doc: Document) -> list[Event]:
                 candidates.append((s_index, supplement))
             continue
         dates = date_mentions(sentence, doc.text, doc.article.published)
+        dates.sort(key=lambda d: d.start < filed)  # the story's own dates before the dateline's
         owner = {i: _containing(windows, d.start) for i, d in enumerate(dates)}
         planned = {
             _nearest(windows, m.start, m.end) for m in sentence.matches if m.kind == "planned"

@@ -98,18 +98,34 @@ within this many characters."""
 _DATELINE_END = re.compile(r"^[^\n]{0,%d}?(\([^)]{1,30}\)\s*)?[-–—:]" % DATELINE_LENGTH)  # noqa: UP031
 
 
-def dateline_place(doc: Document) -> Place | None:
-    """The city of the article's dateline, if it has one: a city at the very start followed by
-    a dash, a colon or an agency in brackets before the story begins."""
+def _dateline(doc: Document) -> tuple[Match, int] | None:
+    """The city of the article's dateline and where the dateline ends: a city at the very start
+    followed by a dash, a colon or an agency in brackets before the story begins."""
     if not doc.sentences:
         return None
     head = doc.text[: DATELINE_LENGTH + 20]
     first = next((m for m in doc.sentences[0].matches if m.kind == "city"), None)
     if first is None or doc.text[: first.start].strip(" \n\t-–—") != "":
         return None
-    rest = head[first.end :]
-    if not _DATELINE_END.match(rest):
+    found = _DATELINE_END.match(head[first.end :])
+    if not found:
         return None
+    return first, first.end + found.end()
+
+
+def dateline_end(doc: Document) -> int:
+    """Where the dateline ends (0 without one): its date is when the story was filed, which
+    a date in the story itself ("on Monday") outranks."""
+    dateline = _dateline(doc)
+    return dateline[1] if dateline else 0
+
+
+def dateline_place(doc: Document) -> Place | None:
+    """The city of the article's dateline, if it has one."""
+    dateline = _dateline(doc)
+    if dateline is None:
+        return None
+    first = dateline[0]
     entity = doc.lexicon.reference.get(first.key)
     if entity is None:
         return None
