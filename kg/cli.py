@@ -330,6 +330,75 @@ def export(
         dump_rdf(db, fmt, sys.stdout.buffer, include_reference=reference)
 
 
+@app.command(name="import")
+def import_rdf(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .trig .nq .nt .rdf .jsonld")],
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Load RDF files into the store (e.g. an export from another store). Named graphs are kept
+    and replace graphs of the same name; triples of a triples format go into a graph named
+    after the file."""
+    from kg.formats import FormatError, read_quads
+    from kg.namespaces import GRAPH
+    from kg.store import ensure_reference
+
+    loaded = []
+    for path in files:
+        if not path.is_file():
+            fail(f"{path}: no such file")
+        try:
+            loaded.append((path, read_quads(path, f"{GRAPH}import/{path.name}")))
+        except FormatError as error:
+            fail(str(error))
+    db = _open(store)
+    ensure_reference(db)
+    for path, quads in loaded:
+        graphs = {q.graph_name for q in quads}
+        for graph in graphs:
+            db.remove_graph(graph) if db.contains_named_graph(graph) else None
+        db.extend(quads)
+        out.print(f"{path}: {len(quads)} quads in {len(graphs)} graphs", highlight=False)
+    db.flush()
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="RDF files to check (default: the store).")
+    ] = None,
+    store: StoreOption = DEFAULT_STORE,
+    reference: Annotated[
+        bool, typer.Option(help="Also check the reference knowledge (slower).")
+    ] = False,
+) -> None:
+    """Check data against the SHACL shapes of ontology/shapes.ttl and report every violation in
+    words; exit status 1 when there is one."""
+    from kg.formats import FormatError
+    from kg.validate import file_graphs, store_graphs
+    from kg.validate import validate as check
+
+    if files:
+        try:
+            graphs = [g for path in files for g in file_graphs(path)]
+        except (FormatError, OSError, ValueError) as error:
+            fail(str(error))
+            return
+    else:
+        graphs = list(store_graphs(_open(store, read_only=True), reference=reference))
+    problems = 0
+    with _progress() as progress:
+        task = progress.add_task("validating", total=len(graphs), rate="")
+        for name, graph in graphs:
+            for violation in check(graph, graph=name):
+                problems += 1
+                out.print(str(violation), highlight=False, markup=False, soft_wrap=True)
+            progress.update(task, advance=1)
+    if problems:
+        err.print(f"[bold red]{problems} violations[/] in {len(graphs)} graphs")
+        raise typer.Exit(1)
+    out.print(f"valid: {len(graphs)} graphs fit the shapes", highlight=False)
+
+
 @app.command()
 def viz(
     output: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(

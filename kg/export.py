@@ -10,18 +10,11 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from kg.formats import FORMATS as RDF_FORMATS
 from kg.namespaces import COUNTRY, DK, REFERENCE_GRAPH, TOPIC
 from kg.records import Extraction
 
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-TRIPLE_ONLY = {"turtle", "ntriples", "rdfxml"}
+__all__ = ["RDF_FORMATS", "dump_rdf", "events_by_article", "extraction_record", "write_jsonl"]
 
 _ROLE = {
     str(DK.Host): "host",
@@ -273,15 +266,12 @@ def write_jsonl(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
 
 
 def dump_rdf(store: ox.Store, fmt: str, out: IO[bytes], *, include_reference: bool = False) -> None:
-    """Serialize the store (article graphs; the reference graph on request)."""
-    rdf_format = RDF_FORMATS[fmt]
+    """Serialize the store (article graphs and runs; the reference graph on request)."""
+    from kg.formats import write_quads
+
     reference = ox.NamedNode(REFERENCE_GRAPH)
-    quads = (q for q in store if include_reference or q.graph_name != reference)
-    if fmt in TRIPLE_ONLY:
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        ox.serialize(triples, out, rdf_format, prefixes=_prefixes())
-    else:
-        ox.serialize(quads, out, rdf_format, prefixes=_prefixes() if fmt != "nquads" else None)
+    quads = [q for q in store if include_reference or q.graph_name != reference]
+    write_quads(quads, fmt, out, _prefixes())
 
 
 def _prefixes() -> dict[str, str]:

@@ -122,9 +122,9 @@ def article_quads(article: Article, lang: str, graph: NamedNode) -> Iterator[Qua
 
 def actor_quads(actor: Actor, iri: NamedNode, lang: str, graph: NamedNode) -> Iterator[Quad]:
     """Descriptions of actors that the reference data does not hold."""
-    if actor.iri:
-        return
-    kinds = {"person": DK.Person, "organization": DK.Organization, "country": DK.Country}
+    if actor.iri or actor.kind == "country":
+        return  # countries are all in the reference data
+    kinds = {"person": DK.Person, "organization": DK.Organization}
     yield Quad(iri, RDF_TYPE, n(kinds[actor.kind]), graph)
     if actor.name:
         yield Quad(iri, n(SKOS.prefLabel), _lit(actor.name, lang), graph)
@@ -133,6 +133,19 @@ def actor_quads(actor: Actor, iri: NamedNode, lang: str, graph: NamedNode) -> It
         yield Quad(iri, n(SKOS.prefLabel), _lit(label, "en"), graph)
     if actor.country:
         yield Quad(iri, n(DK.country), n(str(COUNTRY) + actor.country), graph)
+
+
+def event_modes(event: Event) -> list[str]:
+    """Bilateral (two parties) or multilateral (three or more); virtual for a call."""
+    parties = {
+        p.actor.country or p.actor.org
+        for p in event.participants
+        if p.role != "attendee" and (p.actor.country or p.actor.org)
+    }
+    modes = [str(DK.Multilateral if len(parties) > 2 else DK.Bilateral)] if parties else []
+    if event.type == "call":
+        modes.append(str(DK.Virtual))
+    return modes
 
 
 def extraction_quads(
@@ -161,6 +174,8 @@ def extraction_quads(
             Quad(e, n(DK.confidence), _typed(f"{event.confidence:.2f}", "decimal"), graph),
             Quad(e, n(DK.extractedBy), _lit(f"dipkg {__version__} ({event.trigger})"), graph),
         ]
+        for mode in event_modes(event):
+            quads.append(Quad(e, n(DK.mode), n(mode), graph))
         if event.date:
             quads.append(Quad(e, n(DK.date), _typed(event.date.isoformat(), "date"), graph))
         if event.place:
@@ -184,8 +199,8 @@ def extraction_quads(
                 Quad(ev, RDF_TYPE, n(OA.TextQuoteSelector), graph),
                 Quad(ev, RDF_TYPE, n(OA.TextPositionSelector), graph),
                 Quad(ev, n(OA.exact), _lit(span.text), graph),
-                Quad(ev, n(OA.start), _typed(span.start, "nonNegativeInteger"), graph),
-                Quad(ev, n(OA.end), _typed(span.end, "nonNegativeInteger"), graph),
+                Quad(ev, n(OA.start), _typed(span.start, "integer"), graph),
+                Quad(ev, n(OA.end), _typed(span.end, "integer"), graph),
                 Quad(ev, n(OA.hasSource), a, graph),
             ]
         for index, participant in enumerate(event.participants):
