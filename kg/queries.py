@@ -2,8 +2,10 @@
 
 A query file starts with comment lines `# title: …`, `# description: …` and one
 `# param: NAME KIND description` per parameter (KIND: iri, date, string or integer). A parameter is
-bound to the query variable ?NAME as a value (SPARQL substitution), never pasted into the text;
-a parameter not given leaves its variable unbound, so queries test BOUND(?NAME) for optional ones.
+bound to the query variable ?NAME as a value (SPARQL substitution, SEP-0007), never pasted into the
+text. Oxigraph substitutes only variables the SELECT projects, so a query lists its parameters
+among its columns; a parameter not given stays unbound, and since Oxigraph folds BOUND(?NAME)
+before substituting, optional ones are tested as `COALESCE(?since, "") = "" || ?date >= ?since`.
 """
 
 from __future__ import annotations
