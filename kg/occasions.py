@@ -9,6 +9,8 @@ The rule (MERGE_WINDOW_DAYS = 2): two event mentions are one occasion when they 
 - the same principal parties: the countries (or organizations) of their hosts, guests and
   participants — attendees do not count;
 - the same place country, when both give one (a call has none);
+- not two different sets of named people: when both mentions name their principal persons, they
+  share at least one (the envoy's visit and the relief coordinator's are two visits);
 - dates that are equal; or one date and the other mention's article published on that day or
   within the window after it; or no dates and publications within the window of each other.
 
@@ -26,7 +28,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from kg.namespaces import COUNTRY
+from kg.namespaces import COUNTRY, PERSON
 from kg.records import Event
 
 MERGE_WINDOW_DAYS = 2
@@ -43,6 +45,8 @@ class Mention:
     country: str | None
     date: dt.date | None
     published: dt.date | None
+    people: frozenset[str] = frozenset()
+    """IRIs of the named persons among the principal participants."""
 
 
 def parties_of(event: Event) -> frozenset[str]:
@@ -50,6 +54,16 @@ def parties_of(event: Event) -> frozenset[str]:
         p.actor.country or p.actor.org or ""
         for p in event.participants
         if p.role != "attendee" and (p.actor.country or p.actor.org)
+    )
+
+
+def people_of(event: Event) -> frozenset[str]:
+    from kg.model import actor_iri
+
+    return frozenset(
+        actor_iri(p.actor)
+        for p in event.participants
+        if p.role != "attendee" and p.actor.kind == "person" and (p.actor.name or p.actor.iri)
     )
 
 
@@ -62,6 +76,7 @@ def mention_of(event: Event, iri: str, published: date | None) -> Mention:
         country=event.place.country if event.place else None,
         date=event.date,
         published=published,
+        people=people_of(event),
     )
 
 
@@ -74,6 +89,8 @@ def same_occasion(a: Mention, b: Mention) -> bool:
     if (a.type, a.status, a.parties) != (b.type, b.status, b.parties) or len(a.parties) < 1:
         return False
     if a.country and b.country and a.country != b.country:
+        return False
+    if a.people and b.people and not a.people & b.people:
         return False
     if a.date and b.date:
         return a.date == b.date
@@ -113,11 +130,13 @@ PREFIX schema: <https://schema.org/>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
 SELECT ?event ?class ?status ?date ?published ?placeCountry
        (GROUP_CONCAT(DISTINCT STR(?party); separator=" ") AS ?parties)
+       (GROUP_CONCAT(DISTINCT IF(STRSTARTS(STR(?agent), "PERSON_PREFIX"), STR(?agent), "");
+                     separator=" ") AS ?people)
 WHERE {
   GRAPH ?g {
     ?event a ?class ; dk:status ?status ; prov:wasDerivedFrom ?article ; dk:participation ?p .
     FILTER(?class IN (dk:Meeting, dk:Visit, dk:Call))
-    ?p dk:role ?role .
+    ?p dk:role ?role ; dk:agent ?agent .
     FILTER(?role != dk:Attendee)
     { ?p dk:representing ?party }
     UNION { ?p dk:organization ?party FILTER NOT EXISTS { ?p dk:representing ?c } }
@@ -139,7 +158,8 @@ STATUS = {"Occurred": "occurred", "Planned": "planned"}
 def index_from_store(store: ox.Store) -> OccasionIndex:
     """The occasions already in a store (one query), to resolve new mentions against."""
     index = OccasionIndex()
-    solutions = store.query(_KNOWN.replace("COUNTRY_PREFIX", str(COUNTRY)))
+    query = _KNOWN.replace("COUNTRY_PREFIX", str(COUNTRY)).replace("PERSON_PREFIX", str(PERSON))
+    solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
     for row in solutions:
         parties = frozenset(_code(p) for p in str(row["parties"].value).split())
@@ -153,6 +173,7 @@ def index_from_store(store: ox.Store) -> OccasionIndex:
                 country=_code(str(place.value)) if place is not None else None,
                 date=_date(row["date"]),
                 published=_date(row["published"]),
+                people=frozenset(str(row["people"].value).split()),
             )
         )
     return index

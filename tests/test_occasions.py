@@ -109,3 +109,25 @@ def test_each_ingestion_run_is_a_prov_activity(tmp_path: Path):
     )
     assert isinstance(table, Table) and len(table.rows) == 2
     assert all(version and version.startswith("dipkg ") for _, version in table.rows)
+
+
+def test_different_named_people_are_different_occasions():
+    envoy = mention(type="visit", parties=frozenset({"UN"}), people=frozenset({"p:envoy"}))
+    other = mention(type="visit", parties=frozenset({"UN"}), people=frozenset({"p:coordinator"}))
+    assert not same_occasion(envoy, other)
+    assert same_occasion(envoy, mention(type="visit", parties=frozenset({"UN"})))
+    both = mention(type="visit", parties=frozenset({"UN"}), people=frozenset({"p:envoy", "p:x"}))
+    assert same_occasion(envoy, both)
+
+
+def test_the_store_index_knows_the_people(tmp_path: Path):
+    from kg.occasions import index_from_store
+
+    source = tmp_path / "two.jsonl"
+    source.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES))
+    store = tmp_path / "store"
+    CliRunner().invoke(app, ["ingest", str(source), "--store", str(store)])
+    index = index_from_store(open_store(store, read_only=True))
+    known = [m for ms in index._by_key.values() for m in ms]  # one per reporting article
+    assert len(known) == 2 and len({m.iri for m in known}) == 1
+    assert all("https://w3id.org/dipkg/id/person/abdel-fattah-el-sisi" in m.people for m in known)
