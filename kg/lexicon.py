@@ -153,7 +153,9 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
             ]
         key = entity.country if kind == "country" and entity.country else entity.iri
         names: list[str] = []
-        for code in label_langs:
+        # names are shared by the Latin-script languages; titles are words of one language
+        # ("Premier" is a title in English, an ordinal in French)
+        for code in (lang,) if kind == "title" else label_langs:
             names += entity.labels.get(code, [])
         if kind == "org":
             names += entity.extra.get("abbreviation", [])
