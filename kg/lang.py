@@ -83,6 +83,8 @@ class LanguageData:
     planned_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
     clause_boundaries: tuple[str, ...] = ()
+    side_cues: tuple[str, ...] = ()
+    """Markers of a side in a list of people, before a nationality («من الجانب السعودي»)."""
     conditional_openers: frozenset[str] = frozenset()
     """First words that make a sentence a hypothesis ("Should", "If")."""
     purpose_cues: tuple[str, ...] = ()
@@ -180,6 +182,7 @@ def load_language(lang: str, directory: Path | None = None) -> LanguageData:
         planned_cues=forms("planned_cues"),
         negation_cues=forms("negation_cues"),
         clause_boundaries=forms("clause_boundaries"),
+        side_cues=forms("side_cues"),
         conditional_openers=normalised_set("conditional_openers"),
         purpose_cues=forms("purpose_cues"),
         setting_cues=forms("setting_cues"),

@@ -220,6 +220,7 @@ def _entries(reference: Reference, language: LanguageData) -> Iterator[tuple[str
         ("planned", language.planned_cues),
         ("negation", language.negation_cues),
         ("boundary", language.clause_boundaries),
+        ("side", language.side_cues),
         ("purpose", language.purpose_cues),
         ("purpose", language.setting_cues),
         ("negation_after", language.negation_cues_after),

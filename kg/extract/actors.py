@@ -231,7 +231,33 @@ class ActorFinder:
             actors += self._capitalised_names(units, used)
         actors.sort(key=lambda a: a.start)
         self._share_listed_titles(actors)
-        return SentenceActors(self._merge_appositive_titles(actors), places, units)
+        actors = self._merge_appositive_titles(actors)
+        self._sides(sentence, actors)
+        return SentenceActors(actors, places, units)
+
+    def _sides(self, sentence: Sentence, actors: list[Actor]) -> None:
+        """«ومن الجانب الفلسطيني حسين الشيخ …», "on the Saudi side": the people listed after a
+        side marker and its nationality are of that country, up to the next marker."""
+        cues = [m for m in sentence.matches if m.kind == "side"]
+        if not cues:
+            return
+        sides: list[tuple[int, str]] = []
+        for cue in cues:
+            nisba = next(
+                (
+                    m
+                    for m in sentence.matches
+                    if m.kind in ("nisba", "country") and 0 <= m.start - cue.end <= 1
+                ),
+                None,
+            )
+            if nisba is not None:
+                sides.append((nisba.end, nisba.key))
+        for index, (start, country) in enumerate(sides):
+            end = sides[index + 1][0] if index + 1 < len(sides) else sentence.end
+            for actor in actors:
+                if actor.kind == "person" and start <= actor.start < end and not actor.country:
+                    actor.country = country
 
     def _share_listed_titles(self, actors: list[Actor]) -> None:
         """ "the foreign ministers of Egypt, Qatar and Jordan": countries listed after an

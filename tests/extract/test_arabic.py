@@ -205,3 +205,14 @@ def test_topics_and_concerns_from_the_passage():
     (event,) = events_of(text)
     assert {"peace-process", "counterterrorism"} <= set(event.topics)
     assert "LY" in event.concerns and "EG" not in event.concerns
+
+
+def test_a_side_marker_gives_the_following_attendees_their_country():
+    text = (
+        "استقبل الرئيس المصري في القاهرة اليوم رئيس الوزراء الأردني، بحضور وزير الخارجية، "
+        "ومن الجانب الأردني مدير المخابرات العامة."
+    )
+    (event,) = events_of(text)
+    attendees = by_role(event, "attendee")
+    countries = sorted(a.country or "" for a in attendees)
+    assert countries == ["EG", "JO"]
