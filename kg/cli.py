@@ -298,22 +298,47 @@ def export(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", help=("For graph: turtle, trig, nquads, jsonld, ntriples, rdfxml.")
+            "--format",
+            help=(
+                "For graph: turtle, trig, nquads, jsonld, ntriples, rdfxml; or gexf, graphml"
+                " (a network view, for Gephi and Cytoscape)."
+            ),
         ),
     ] = "trig",
     output: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of stdout.")
     ] = None,
     reference: Annotated[bool, typer.Option(help="Include the reference graph.")] = False,
+    view: Annotated[
+        str, typer.Option(help="For gexf/graphml: countries, actors, events or topics.")
+    ] = "countries",
 ) -> None:
-    """Write the graph (RDF) or the events (JSON Lines) from the store."""
+    """Write the graph (RDF or a network for Gephi/Cytoscape) or the events (JSON Lines)."""
     from kg.export import RDF_FORMATS, dump_rdf, events_by_article, write_jsonl
 
     if what not in ("graph", "events"):
         fail(f"unknown export {what!r}; use graph or events", 2)
-    if what == "graph" and fmt not in RDF_FORMATS:
-        fail(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS)}", 2)
+    networks = ("gexf", "graphml")
+    if what == "graph" and fmt not in RDF_FORMATS and fmt not in networks:
+        fail(f"unknown format {fmt!r}; use one of {', '.join([*RDF_FORMATS, *networks])}", 2)
     db = _open(store, read_only=True)
+    if what == "graph" and fmt in networks:
+        from kg.graphs import write_network
+        from kg.views import ViewFilters, view_graph
+
+        if output is None:
+            fail(f"--format {fmt} needs --out FILE", 2)
+            return
+        try:
+            network = view_graph(db, ViewFilters.from_query({"view": view}))
+        except ValueError as error:
+            fail(str(error), 2)
+            return
+        write_network(network, output, fmt)
+        err.print(
+            f"wrote {output}: {network.number_of_nodes()} nodes, {network.number_of_edges()} edges"
+        )
+        return
     if what == "events":
         if output:
             with output.open("w", encoding="utf-8") as handle:
@@ -405,22 +430,81 @@ def viz(
         "graph.html"
     ),
     store: StoreOption = DEFAULT_STORE,
+    view: Annotated[str, typer.Option(help="countries, actors, events or topics.")] = "events",
+    since: Annotated[str | None, typer.Option(help="Events on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before (YYYY-MM-DD).")] = None,
+    country: Annotated[str | None, typer.Option(help="Only events with this party (ISO2).")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only events on this topic (id).")] = None,
+    event_type: Annotated[
+        str | None, typer.Option("--type", help="meeting, visit or call.")
+    ] = None,
+    focus: Annotated[str | None, typer.Option(help="IRI of a node: its ego network.")] = None,
+    depth: Annotated[int, typer.Option(help="Ego network depth, with --focus.")] = 1,
     lang: Annotated[str, typer.Option(help="Preferred label language: en, ar or fr.")] = "en",
 ) -> None:
-    """Write an interactive graph of the store as one HTML file that works offline."""
-    from kg.graphs import event_graph
-    from kg.viz import write_graph_html
+    """Write an interactive graph view of the store as one HTML file that works offline (the
+    same views as `kg serve` shows at /graph)."""
+    from kg.views import ViewFilters, view_graph, write_view_html
 
+    params = {
+        "view": view,
+        "since": since,
+        "until": until,
+        "country": country,
+        "topic": topic,
+        "type": event_type,
+        "focus": focus,
+        "depth": str(depth),
+        "lang": lang,
+    }
+    try:
+        filters = ViewFilters.from_query({k: v for k, v in params.items() if v is not None})
+    except ValueError as error:
+        fail(str(error), 2)
+        return
     db = _open(store, read_only=True)
-    graph = event_graph(db, lang=lang)
+    graph = view_graph(db, filters)
     if graph.number_of_nodes() == 0:
-        err.print("[yellow]the store holds no events; the graph is empty[/]")
-    path = write_graph_html(graph, output)
+        err.print("[yellow]no events match; the graph is empty[/]")
+    path = write_view_html(db, filters, output)
     out.print(
-        f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → "
-        f"{path.resolve()}",
+        f"{filters.view} view: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+        f" → {path.resolve()}",
         highlight=False,
     )
+
+
+@app.command()
+def serve(
+    store: StoreOption = DEFAULT_STORE,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    timeout: Annotated[float, typer.Option(help="Query timeout in seconds.")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Result cap (rows per answer).")] = 10_000,
+    allow_updates: Annotated[
+        bool, typer.Option("--allow-updates", help="Accept SPARQL updates (off by default).")
+    ] = False,
+) -> None:
+    """Serve the store: a SPARQL 1.1 endpoint at /sparql, a query page at /query, graph views at
+    /graph and a landing page at /."""
+    from kg.server import serve as run
+    from kg.store import StoreError
+
+    if not store.exists():
+        fail(f"no store at {store}; run 'kg ingest' first or give --store DIR")
+    try:
+        run(
+            store,
+            host=host,
+            port=port,
+            timeout_s=timeout,
+            max_rows=max_rows,
+            allow_updates=allow_updates,
+        )
+    except StoreError as error:
+        fail(str(error))
 
 
 @app.command(name="eval")

@@ -11,6 +11,15 @@ tooltip contains "href". Instead :class:`KGNetwork` renders its own page that
 * turns tooltips into DOM text nodes (never HTML) before handing them to vis,
 * pins scripts with a Content-Security-Policy hash, so injected markup cannot run
   scripts or fetch anything even if some text slipped through.
+
+Graphs from :mod:`kg.graphs` list the events behind each node and edge; the page carries
+their table and shows a node's (or edge's) events, evidence and article links in a details
+panel when it is clicked (links are made with DOM calls and only for http(s) URLs). With a
+``view`` (:mod:`kg.views`) the page also shows its filters in a form that changes the URL
+query, and applies narrower filters from its address itself, so a file written by ``kg viz``
+filters offline and the server's ``/graph?…`` pages behave the same. Above
+:data:`PHYSICS_NODE_LIMIT` nodes physics is off and positions come from a layout computed in
+Python (networkx's when numpy is installed, else a grid-accelerated force layout).
 """
 
 from __future__ import annotations
@@ -38,6 +47,8 @@ __all__ = [
     "KIND_STYLES",
     "PHYSICS_NODE_LIMIT",
     "KGNetwork",
+    "render_graph",
+    "render_page",
     "to_pyvis",
     "write_graph_html",
 ]
@@ -49,6 +60,10 @@ FONT_FACE = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', Arial, sans
 PHYSICS_NODE_LIMIT = 300
 #: Node counts up to this use Kamada-Kawai (when networkx can: it needs scipy).
 KAMADA_KAWAI_LIMIT = 100
+#: networkx's spring layout up to this many nodes (when numpy is installed); above it takes
+#: seconds (1,000 nodes: 3 s; 3,000 nodes: 25 s even with scipy), so larger graphs use the
+#: grid-accelerated force layout of this module (3,000 nodes: about 0.6 s, no numpy needed).
+NETWORKX_LAYOUT_LIMIT = 500
 #: Longer labels are cut on the canvas; the full text stays in the tooltip.
 MAX_LABEL_CHARS = 48
 MAX_EDGE_WIDTH = 10.0
@@ -95,6 +110,11 @@ class KGNetwork(Network):
         super().__init__(
             height="750px", width="100%", directed=directed, heading=title, cdn_resources="in_line"
         )
+        self.events: list[dict[str, Any]] = []
+        """Event descriptions the nodes and edges point to (by index), for the details panel."""
+        self.view: dict[str, Any] | None = None
+        """The view's filters and form choices (kg.views); None for a plain graph page."""
+        self.lang = "en"
 
     def generate_html(
         self, name: str = "index.html", local: bool = True, notebook: bool = False
@@ -104,13 +124,25 @@ class KGNetwork(Network):
             self.options if isinstance(self.options, dict) else json.loads(self.options.to_json())
         )
         self.html = render_page(
-            self.nodes, self.edges, options, title=self.heading, kinds=_kinds_present(self.nodes)
+            self.nodes,
+            self.edges,
+            options,
+            title=self.heading,
+            kinds=_kinds_present(self.nodes),
+            events=self.events,
+            view=self.view,
+            lang=self.lang,
         )
         return self.html
 
 
 def write_graph_html(
-    graph: nx.Graph, path: Path, *, title: str = DEFAULT_TITLE, physics: bool | None = None
+    graph: nx.Graph,
+    path: Path,
+    *,
+    title: str = DEFAULT_TITLE,
+    physics: bool | None = None,
+    view: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write ``graph`` as one self-contained interactive HTML file and return its path.
 
@@ -118,30 +150,102 @@ def write_graph_html(
     for graphs above :data:`PHYSICS_NODE_LIMIT` nodes so they stay responsive.
     """
     path = Path(path)
-    page = to_pyvis(graph, title=title, physics=physics).generate_html()
+    page = render_graph(graph, title=title, physics=physics, view=view)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
 
 
+def render_graph(
+    graph: nx.Graph,
+    *,
+    title: str = DEFAULT_TITLE,
+    physics: bool | None = None,
+    view: Mapping[str, Any] | None = None,
+) -> str:
+    """The page of ``graph`` as one string (see :func:`write_graph_html`)."""
+    return to_pyvis(graph, title=title, physics=physics, view=view).generate_html()
+
+
 def to_pyvis(
-    graph: nx.Graph, *, title: str = DEFAULT_TITLE, physics: bool | None = None
+    graph: nx.Graph,
+    *,
+    title: str = DEFAULT_TITLE,
+    physics: bool | None = None,
+    view: Mapping[str, Any] | None = None,
 ) -> KGNetwork:
-    """Style ``graph`` as a pyvis network (for notebooks: ``net.show("g.html")``)."""
+    """Style ``graph`` as a pyvis network (for notebooks: ``net.show("g.html")``).
+
+    Nodes and edges that list their ``events`` (the kg.graphs projections) point into the
+    event table of ``graph.graph["events"]``, which the page's details panel shows; ``view``
+    (from kg.views) adds the filter form and lets the page narrow its own data.
+    """
     use_physics = graph.number_of_nodes() <= PHYSICS_NODE_LIMIT if physics is None else physics
     ids = _vis_ids(graph)
     positions = {} if use_physics else _pixel_positions(graph)
     net = KGNetwork(title=title, directed=graph.is_directed())
+    table = graph.graph.get("events")
+    events = _event_table(table) if isinstance(table, Mapping) else {}
+    net.events = list(events.values())
+    index = {iri: i for i, iri in enumerate(events)}
     for node, attrs in graph.nodes(data=True):
         payload = _node_payload(ids[node], node, attrs, graph.degree(node), positions.get(node))
+        _add_event_refs(payload, attrs, index)
         net.nodes.append(payload)  # pyvis' add_node/add_edge are O(n) per call; fill directly
         net.node_ids.append(ids[node])
         net.node_map[ids[node]] = payload
-    show_edge_labels = graph.number_of_nodes() <= PHYSICS_NODE_LIMIT
-    for index, (source, target, attrs) in enumerate(graph.edges(data=True)):
-        net.edges.append(_edge_payload(index, ids[source], ids[target], attrs, show_edge_labels))
+    show_edge_labels = graph.number_of_nodes() <= PHYSICS_NODE_LIMIT and bool(
+        graph.graph.get("edge_labels", True)
+    )
+    labels = {node: str(attrs.get("label") or node) for node, attrs in graph.nodes(data=True)}
+    for number, (source, target, attrs) in enumerate(graph.edges(data=True)):
+        payload = _edge_payload(number, ids[source], ids[target], attrs, show_edge_labels)
+        if _add_event_refs(payload, attrs, index):
+            # the page writes the tooltip from the event table (as when it filters itself)
+            payload["head"] = f"{labels[source]} — {labels[target]}"
+            relation = attrs.get("relation")
+            tag = attrs.get("role") or (relation if relation != "co-participation" else None)
+            if tag:
+                payload["tag"] = str(tag)
+                payload["head"] += f" ({tag})"
+            del payload["title"]
+        net.edges.append(payload)
     net.options = _vis_options(use_physics, graph.is_directed(), graph.number_of_nodes())
+    net.view = dict(view) if view is not None else None
+    lang = (view or {}).get("lang") or graph.graph.get("lang") or "en"
+    net.lang = str(lang) if str(lang) in ("en", "ar", "fr") else "en"
     return net
+
+
+def _event_table(table: Mapping[Any, Any]) -> dict[str, dict[str, Any]]:
+    """Event descriptions keyed by IRI, with any URL that is not http(s) dropped."""
+    events: dict[str, dict[str, Any]] = {}
+    for iri, event in table.items():
+        if not isinstance(event, Mapping):
+            continue
+        item = dict(event)
+        item["sources"] = [
+            {**source, "url": _safe_url(source.get("url"))}
+            for source in item.get("sources", ())
+            if isinstance(source, Mapping)
+        ]
+        events[str(iri)] = item
+    return events
+
+
+def _safe_url(url: object) -> str | None:
+    return url.strip() if isinstance(url, str) and _SAFE_URL.match(url.strip()) else None
+
+
+def _add_event_refs(
+    payload: dict[str, Any], attrs: Mapping[str, Any], index: Mapping[str, int]
+) -> bool:
+    """Point a node or edge at its events in the page's event table (``ev``: indices)."""
+    listed = attrs.get("events")
+    if not index or not isinstance(listed, list | tuple):
+        return False
+    payload["ev"] = [index[e] for e in listed if e in index]
+    return True
 
 
 # --- styling -------------------------------------------------------------------------
@@ -194,9 +298,21 @@ def _node_payload(
             "hover": {"background": style.color, "border": "#000000"},
         },
     }
-    url = attrs.get("url")
-    if isinstance(url, str) and _SAFE_URL.match(url.strip()):
-        payload["url"] = url.strip()  # only http(s): a javascript: URL must never be opened
+    url = _safe_url(attrs.get("url"))
+    if url:
+        payload["url"] = url  # only http(s): a javascript: URL must never be opened
+    labels = attrs.get("labels")
+    if isinstance(labels, Mapping):
+        payload["labels"] = {str(k): str(v) for k, v in labels.items() if isinstance(v, str)}
+    if label != payload["label"] or "labels" in payload:
+        payload["head"] = label  # the full label, for the details panel
+    subtitle = attrs.get("subtitle")
+    if isinstance(subtitle, str) and subtitle:
+        payload["sub"] = subtitle
+    if attrs.get("focus"):
+        payload["focus"] = True
+        payload["borderWidth"] = 4
+        payload["size"] = round(payload["size"] * 1.4, 1)
     if position is not None:
         payload["x"], payload["y"] = position
     return payload
@@ -223,12 +339,13 @@ def _edge_payload(
     label = str(attrs.get("label") or "")
     weight = _weight(attrs.get("weight", 1))
     count = f"{weight:g} event" + ("" if weight == 1 else "s")
+    tooltip = attrs.get("tooltip")
     payload: dict[str, Any] = {
         "id": f"e{index}",
         "from": source,
         "to": target,
         "width": _edge_width(weight),
-        "title": f"{label} ({count})" if label else count,
+        "title": str(tooltip) if tooltip else (f"{label} ({count})" if label else count),
     }
     if label and show_label:
         payload["label"] = _short(label, 24)
@@ -301,6 +418,8 @@ def _networkx_layout(graph: nx.Graph) -> dict[Hashable, tuple[float, float]] | N
     """networkx layouts need numpy (kamada_kawai also scipy); None when they are absent."""
     if graph.number_of_nodes() == 0:
         return {}
+    if graph.number_of_nodes() > NETWORKX_LAYOUT_LIMIT:
+        return None
     try:
         if graph.number_of_nodes() <= KAMADA_KAWAI_LIMIT:
             try:
@@ -361,55 +480,92 @@ def _spiral_start(graph: nx.Graph, index: Mapping[Hashable, int]) -> list[list[f
 def _force_directed(
     points: list[list[float]], edges: list[tuple[int, int]], iterations: int | None = None
 ) -> list[list[float]]:
-    """Fruchterman-Reingold with grid-limited repulsion: about O(n + e) per step."""
+    """Force-directed layout in O(n + e) per step, so 3,000 nodes take well under a second.
+
+    Nodes sit in a grid of cells; a node is pushed away from the others in its cell (one by
+    one while the cell holds few, by their centre of mass when crowded) and from the centres
+    of mass of the eight cells around it. Edges pull like springs (linear, as in ForceAtlas2),
+    which spreads dense graphs better than Fruchterman-Reingold's quadratic pull.
+    """
     n = len(points)
     if n < 2:
         return points
-    steps = iterations or max(15, min(80, 200_000 // n))
-    k, cell = 1.0, 2.0
+    steps = iterations or max(20, min(80, 120_000 // n))
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    inverse_cell = 0.5  # cells of 2 units; the ideal distance between neighbours is 1
+    crowded = 24
     jitter = random.Random(42)
     start_temp = max(1.0, 0.1 * math.sqrt(n))
+    floor, hypot = math.floor, math.hypot
     for step in range(steps):
-        grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i, (x, y) in enumerate(points):
-            grid[(math.floor(x / cell), math.floor(y / cell))].append(i)
-        disp = [[0.0, 0.0] for _ in range(n)]
-        for (gx, gy), members in grid.items():
-            near = [
-                j
-                for dx in (-1, 0, 1)
-                for dy in (-1, 0, 1)
-                for j in grid.get((gx + dx, gy + dy), ())
-            ]
+        # the grid moves a little every step, so that its lines leave no trace in the layout
+        ox_, oy_ = (step * 0.618034) % 1.0, (step * 0.381966 + 0.5) % 1.0
+        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i in range(n):
+            cells[(floor(xs[i] * inverse_cell + ox_), floor(ys[i] * inverse_cell + oy_))].append(i)
+        centres: dict[tuple[int, int], tuple[float, float, int]] = {}
+        for key, members in cells.items():
+            count = len(members)
+            centres[key] = (
+                sum(xs[j] for j in members) / count,
+                sum(ys[j] for j in members) / count,
+                count,
+            )
+        fx = [0.0] * n
+        fy = [0.0] * n
+        for (gx, gy), members in cells.items():
+            around = [
+                centres[key]
+                for key in (
+                    (gx - 1, gy - 1), (gx - 1, gy), (gx - 1, gy + 1), (gx, gy - 1),
+                    (gx, gy + 1), (gx + 1, gy - 1), (gx + 1, gy), (gx + 1, gy + 1),
+                )
+                if key in centres
+            ]  # fmt: skip
+            own_x, own_y, own_count = centres[(gx, gy)]
+            exact = own_count <= crowded
             for i in members:
-                xi, yi = points[i]
-                for j in near:
-                    if j == i:
-                        continue
-                    dx, dy = xi - points[j][0], yi - points[j][1]
+                xi, yi = xs[i], ys[i]
+                sx = sy = 0.0
+                if exact:
+                    for j in members:
+                        if j == i:
+                            continue
+                        dx, dy = xi - xs[j], yi - ys[j]
+                        d2 = dx * dx + dy * dy
+                        if d2 < 1e-9:
+                            dx, dy = jitter.uniform(-0.01, 0.01), jitter.uniform(-0.01, 0.01)
+                            d2 = dx * dx + dy * dy + 1e-12
+                        sx += dx / d2
+                        sy += dy / d2
+                else:
+                    dx, dy = xi - own_x, yi - own_y
                     d2 = dx * dx + dy * dy
-                    if d2 >= cell * cell:
-                        continue
-                    if d2 < 1e-9:
-                        dx, dy = jitter.uniform(-0.01, 0.01), jitter.uniform(-0.01, 0.01)
-                        d2 = dx * dx + dy * dy + 1e-12
-                    disp[i][0] += dx * k * k / d2
-                    disp[i][1] += dy * k * k / d2
+                    if d2 < 1e-4:
+                        dx, dy, d2 = jitter.uniform(-0.01, 0.01), jitter.uniform(-0.01, 0.01), 1e-4
+                    sx += dx * (own_count - 1) / d2
+                    sy += dy * (own_count - 1) / d2
+                for cx, cy, count in around:
+                    dx, dy = xi - cx, yi - cy
+                    d2 = dx * dx + dy * dy + 1e-9
+                    sx += dx * count / d2
+                    sy += dy * count / d2
+                fx[i], fy[i] = sx, sy
         for a, b in edges:
-            dx, dy = points[a][0] - points[b][0], points[a][1] - points[b][1]
-            pull = math.hypot(dx, dy) / k
-            disp[a][0] -= dx * pull
-            disp[a][1] -= dy * pull
-            disp[b][0] += dx * pull
-            disp[b][1] += dy * pull
+            dx, dy = xs[a] - xs[b], ys[a] - ys[b]
+            fx[a] -= dx
+            fy[a] -= dy
+            fx[b] += dx
+            fy[b] += dy
         temp = start_temp * (1.0 - step / steps) + 0.02
-        for i, (mx, my) in enumerate(disp):
-            length = math.hypot(mx, my)
+        for i in range(n):
+            length = hypot(fx[i], fy[i])
             if length > 0:
                 factor = min(length, temp) / length
-                points[i][0] += mx * factor
-                points[i][1] += my * factor
-    return points
+                xs[i] += fx[i] * factor
+                ys[i] += fy[i] * factor
+    return [[xs[i], ys[i]] for i in range(n)]
 
 
 # --- page rendering --------------------------------------------------------------------
@@ -471,44 +627,547 @@ header h1 { font-size: 1.15rem; margin: 0; font-weight: 600; }
 .kg-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; list-style: none; margin: 0;
              padding: 0; font-size: 0.9rem; }
 .kg-sym { display: inline-block; width: 1.2em; text-align: center; margin-right: 0.2em; }
-.kg-hint { font-size: 0.8rem; color: #666; }
-#mynetwork { flex: 1 1 auto; min-height: 400px; width: 100%; position: relative; }
+.kg-hint, .kg-counts, .kg-active { font-size: 0.8rem; color: #555; margin: 0; }
+.kg-filters { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.9rem;
+              padding: 0.35rem 1rem; border-bottom: 1px solid #eee; font-size: 0.85rem; }
+.kg-filters label { display: inline-flex; align-items: center; gap: 0.3rem; }
+.kg-filters input, .kg-filters select, .kg-filters button { font: inherit; }
+.kg-filters input[name=country] { width: 3.5em; text-transform: uppercase; }
+.kg-filters input[name=depth] { width: 3.5em; }
+.kg-filters input[name=focus] { width: 16em; }
+.kg-status { display: flex; flex-wrap: wrap; gap: 0.2rem 1.5rem; padding: 0.2rem 1rem; }
+.kg-notice { margin: 0; padding: 0.3rem 1rem; background: #fff4d6; color: #5c4500;
+             font-size: 0.85rem; }
+.kg-main { flex: 1 1 auto; display: flex; min-height: 400px; }
+#mynetwork { flex: 1 1 auto; min-width: 0; min-height: 400px; position: relative; }
+.kg-details { flex: 0 0 26rem; max-width: 45%; overflow: auto; border-left: 1px solid #ddd;
+              padding: 0.4rem 1rem 1rem; font-size: 0.88rem; background: #fafafa; }
+.kg-details[hidden] { display: none; }
+.kg-details h2 { font-size: 1.05rem; margin: 0.3rem 0; }
+.kg-details .kg-sub { color: #555; margin: 0 0 0.5rem; }
+.kg-details ol { padding-inline-start: 1.2rem; margin: 0.4rem 0; }
+.kg-details li { margin-bottom: 0.7rem; }
+.kg-details blockquote { margin: 0.25rem 0; padding-inline-start: 0.6rem;
+                         border-inline-start: 3px solid #ccc; color: #333; }
+.kg-details .kg-ev-head { font-weight: 600; }
+.kg-details .kg-src { color: #444; font-size: 0.82rem; }
+.kg-close { float: right; border: none; background: none; font-size: 1.2rem; cursor: pointer; }
+.kg-rtl { direction: rtl; text-align: right; }
+.kg-rtl .kg-close { float: left; }
+[dir=auto] { unicode-bidi: plaintext; }
 div.vis-tooltip { max-width: 28rem; white-space: pre-wrap; overflow-wrap: anywhere;
                   font-family: FONT; font-size: 13px; }
 """.replace("FONT", FONT_FACE)
 
-# Turns tooltip strings into DOM text before vis sees them, so no text is ever HTML.
+# All text reaches the DOM as text nodes (textContent), never as HTML; links are built with
+# createElement and take only http(s) URLs. With a view (kg.views) the page reads its filters
+# from the address: the same filters it was written for draw it as is; narrower ones (a type, a
+# country, a topic, dates, a node's neighbourhood, another label language) are applied here, so
+# a page written by `kg viz` filters itself offline and the server's /graph?… pages agree with it.
 _APP_JS = """(function () {
   "use strict";
   var raw = JSON.parse(document.getElementById("kg-graph-data").textContent);
-  function textTip(text) {
-    var el = document.createElement("div");
-    el.className = "kg-tip";
-    el.setAttribute("dir", "auto");
-    el.textContent = text;
+  var events = raw.events || [];
+  var view = raw.view || null;
+  var meta = raw.meta || {};
+  var KEYS = ["view", "since", "until", "country", "topic", "type", "focus", "depth", "lang"];
+  var TYPES = ["meeting", "visit", "call"];
+  var PLURAL = {meeting: "meetings", visit: "visits", call: "calls"};
+
+  function byId(id) { return document.getElementById(id); }
+  function make(tag, text, className) {
+    var el = document.createElement(tag);
+    if (text !== undefined && text !== null) {
+      el.textContent = String(text);
+      el.setAttribute("dir", "auto");
+    }
+    if (className) { el.className = className; }
     return el;
   }
+  function textTip(text) { return make("div", text, "kg-tip"); }
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\\/\\/[^\\s"'<>]+$/i.test(url) ? url : null;
+  }
+  function short(text) {
+    var limit = meta.maxLabel || 48;
+    text = String(text).replace(/\\s+/g, " ").trim();
+    return text.length <= limit ? text : text.slice(0, limit - 1).trim() + "\\u2026";
+  }
+  function clip(text, limit) {
+    text = String(text).replace(/\\s+/g, " ").trim();
+    return text.length <= limit ? text : text.slice(0, limit - 1).trim() + "\\u2026";
+  }
+  function edgeWidth(weight) {
+    var w = 1 + 2 * Math.log2(Math.max(weight, 1));
+    return Math.round(Math.min(meta.maxEdgeWidth || 10, w) * 100) / 100;
+  }
+
+  // --- text about events (the same wording as kg/graphs.py) --------------------------
+  function cap(text) { return text ? text.charAt(0).toUpperCase() + text.slice(1) : ""; }
+  function eventLine(ev) {
+    var parts = [cap(ev.type), ev.date || "undated"];
+    if (ev.place) { parts.push(ev.place); }
+    if (ev.status === "planned") { parts.push("planned"); }
+    return parts.join(" \\u00b7 ");
+  }
+  function breakdown(list) {
+    var counts = {};
+    list.forEach(function (ev) { counts[ev.type] = (counts[ev.type] || 0) + 1; });
+    return TYPES.filter(function (t) { return counts[t]; }).map(function (t) {
+      return counts[t] + " " + (counts[t] === 1 ? t : PLURAL[t]);
+    }).join(", ");
+  }
+  function sortKey(ev) { return (ev.date || "9999") + " " + ev.id; }
+  function latest(list) {
+    var dated = list.filter(function (ev) { return ev.date; });
+    if (!dated.length) { return list[0]; }
+    return dated.reduce(function (a, b) { return sortKey(b) > sortKey(a) ? b : a; });
+  }
+  function firstQuote(ev) {
+    for (var i = 0; i < ev.sources.length; i++) {
+      if (ev.sources[i].quotes && ev.sources[i].quotes.length) { return ev.sources[i].quotes[0]; }
+    }
+    return "";
+  }
+  function summary(head, sub, idx) {
+    var list = idx.map(function (i) { return events[i]; });
+    var lines = [head];
+    if (sub) { lines.push(sub); }
+    var dated = list.filter(function (ev) { return ev.date; }).map(function (ev) {
+      return ev.date;
+    }).sort();
+    var span = dated.length ? " \\u00b7 " + dated[0] +
+      (dated[dated.length - 1] !== dated[0] ? " \\u2013 " + dated[dated.length - 1] : "") : "";
+    lines.push(list.length + (list.length === 1 ? " event" : " events") + " (" +
+      breakdown(list) + ")" + span);
+    if (list.length) {
+      var ev = latest(list);
+      lines.push("latest: " + eventLine(ev));
+      var quote = firstQuote(ev);
+      if (quote) { lines.push("\\u00ab" + clip(quote, 280) + "\\u00bb"); }
+      var src = ev.sources[0];
+      if (src) {
+        var meta2 = [src.publisher, src.published].filter(Boolean).join(", ");
+        lines.push("source: " + clip(src.headline || src.url || "", 160) +
+          (meta2 ? " \\u2014 " + meta2 : ""));
+        if (src.url && src.url !== (src.headline || src.url)) { lines.push(src.url); }
+      }
+    }
+    return lines.join("\\n");
+  }
+
+  // --- filters: the address against what the page was written for --------------------
+  function normalise(params) {
+    var defaults = (view && view.defaults) || {};
+    var out = {};
+    KEYS.forEach(function (k) {
+      var v = params[k] === undefined || params[k] === null ? "" : String(params[k]).trim();
+      if (k === "country") { v = v.toUpperCase(); }
+      if (k === "type" || k === "topic" || k === "view" || k === "lang") { v = v.toLowerCase(); }
+      if (v === "" && defaults[k] !== undefined) { v = String(defaults[k]); }
+      out[k] = v;
+    });
+    if (!out.focus) { out.depth = String(defaults.depth || "1"); }
+    return out;
+  }
+  function fromAddress() {
+    var query = new URLSearchParams(window.location.search);
+    var found = {}, any = false;
+    KEYS.forEach(function (k) {
+      var v = query.get(k);
+      if (v !== null && v.trim() !== "") { found[k] = v; any = true; }
+    });
+    return any ? normalise(found) : null;
+  }
+  function same(a, b) {
+    return KEYS.every(function (k) { return a[k] === b[k]; });
+  }
+  function isDay(text) {
+    if (!/^\\d{4}-\\d{2}-\\d{2}$/.test(text)) { return false; }
+    var day = new Date(text + "T00:00:00Z");
+    return !isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+  }
+  function invalid(f) {
+    if (f.since && !isDay(f.since)) { return "since " + f.since; }
+    if (f.until && !isDay(f.until)) { return "until " + f.until; }
+    if (f.since && f.until && f.since > f.until) { return "since after until"; }
+    if (f.country && !/^[A-Z]{2}$/.test(f.country)) { return "country " + f.country; }
+    if (f.topic && !/^[a-z0-9][a-z0-9-]*$/.test(f.topic)) { return "topic " + f.topic; }
+    if (f.focus && !/^(https?:\\/\\/|urn:)[^\\s<>"{}|\\\\^`]+$/.test(f.focus)) {
+      return "focus " + f.focus;
+    }
+    if (f.type && TYPES.indexOf(f.type) < 0) { return "type " + f.type; }
+    if (!/^[0-5]$/.test(f.depth)) { return "depth " + f.depth; }
+    if (["en", "ar", "fr"].indexOf(f.lang) < 0) { return "lang " + f.lang; }
+    return null;
+  }
+  function conflict(baked, wanted) {
+    if (wanted.view !== baked.view) { return "view"; }
+    var keys = ["since", "until", "country", "topic", "type"];
+    for (var i = 0; i < keys.length; i++) {
+      if (baked[keys[i]] && wanted[keys[i]] !== baked[keys[i]]) { return keys[i]; }
+    }
+    if (baked.focus && (wanted.focus !== baked.focus || +wanted.depth > +baked.depth)) {
+      return wanted.focus !== baked.focus ? "focus" : "depth";
+    }
+    return null;
+  }
+  function eventMatches(ev, f) {
+    if (f.type && ev.type !== f.type) { return false; }
+    if (f.since && !(ev.date && ev.date >= f.since)) { return false; }
+    if (f.until && !(ev.date && ev.date <= f.until)) { return false; }
+    if (f.country && (ev.parties || []).indexOf(f.country) < 0) { return false; }
+    if (f.topic && (ev.topics || []).indexOf(f.topic) < 0) { return false; }
+    return true;
+  }
+  function narrow(f, baked) {
+    var keep = events.map(function (ev) { return eventMatches(ev, f); });
+    var relabel = f.lang !== baked.lang;
+    var kept = new Map(), nodes = [], edges = [];
+    raw.nodes.forEach(function (n) {
+      var copy = Object.assign({}, n);
+      if (Array.isArray(n.ev)) {
+        copy.ev = n.ev.filter(function (i) { return keep[i]; });
+        if (!copy.ev.length) { return; }
+      }
+      if (relabel && n.labels && n.labels[f.lang]) {
+        copy.head = n.labels[f.lang];
+        copy.label = short(copy.head);
+      }
+      if (Array.isArray(n.ev) && (copy.ev.length !== n.ev.length || relabel)) {
+        copy.title = n.kind === "event" ? n.title :
+          summary(copy.head || copy.label, n.sub, copy.ev);
+      }
+      kept.set(n.id, copy);
+      nodes.push(copy);
+    });
+    raw.edges.forEach(function (e) {
+      if (!kept.has(e.from) || !kept.has(e.to)) { return; }
+      var copy = Object.assign({}, e);
+      if (Array.isArray(e.ev)) {
+        copy.ev = e.ev.filter(function (i) { return keep[i]; });
+        if (!copy.ev.length) { return; }
+        if (copy.ev.length !== e.ev.length) { copy.width = edgeWidth(copy.ev.length); }
+        if (relabel && e.head) {
+          var a = kept.get(e.from), b = kept.get(e.to);
+          copy.head = (a.head || a.label) + " \\u2014 " + (b.head || b.label) +
+            (e.tag ? " (" + e.tag + ")" : "");
+        }
+      }
+      edges.push(copy);
+    });
+    if (f.focus) {
+      if (!kept.has(f.focus)) {
+        return {nodes: [], edges: [], notice: "The node to focus on is not in this view."};
+      }
+      var around = new Map();
+      nodes.forEach(function (n) { around.set(n.id, []); });
+      edges.forEach(function (e) { around.get(e.from).push(e.to); around.get(e.to).push(e.from); });
+      var dist = new Map([[f.focus, 0]]), queue = [f.focus], depth = +f.depth;
+      for (var q = 0; q < queue.length; q++) {
+        var d = dist.get(queue[q]);
+        if (d >= depth) { continue; }
+        around.get(queue[q]).forEach(function (m) {
+          if (!dist.has(m)) { dist.set(m, d + 1); queue.push(m); }
+        });
+      }
+      nodes = nodes.filter(function (n) { return dist.has(n.id); });
+      edges = edges.filter(function (e) { return dist.has(e.from) && dist.has(e.to); });
+      var centre = kept.get(f.focus);
+      centre.focus = true;
+      centre.borderWidth = 4;
+    }
+    return {nodes: nodes, edges: edges, notice: ""};
+  }
+
+  var nodesIn = raw.nodes, edgesIn = raw.edges, applied = null, inPage = false;
+  var notices = [];
+  if (view) {
+    var baked = normalise(view.filters || {});
+    applied = baked;
+    if (view.notice) { notices.push(view.notice); }
+    var wanted = fromAddress();
+    if (wanted && !same(wanted, baked)) {
+      var bad = invalid(wanted), clash = bad ? null : conflict(baked, wanted);
+      if (bad) {
+        notices.push("The address asks for " + bad + ", which is not valid; " +
+          "showing the view this page was written for.");
+      } else if (clash) {
+        notices.push("This page holds the view it was written for; changing the " + clash +
+          " needs the server or a page written for it (kg viz). Showing the view as written.");
+      } else {
+        var result = narrow(wanted, baked);
+        nodesIn = result.nodes;
+        edgesIn = result.edges;
+        if (result.notice) { notices.push(result.notice); }
+        applied = wanted;
+        inPage = true;
+      }
+    }
+  }
+  if (view && !nodesIn.length && !notices.length) {
+    notices.push("No events match these filters.");
+  }
+
+  edgesIn.forEach(function (e) {
+    if (e.title === undefined && Array.isArray(e.ev) && e.head) {
+      e.title = summary(e.head, "", e.ev);
+    }
+  });
   function withTextTips(items) {
     return items.map(function (item) {
-      if (typeof item.title === "string") { item.title = textTip(item.title); }
+      if (typeof item.title === "string") {
+        item.tipText = item.title;
+        item.title = textTip(item.title);
+      }
       return item;
     });
   }
-  var nodes = new vis.DataSet(withTextTips(raw.nodes));
-  var edges = new vis.DataSet(withTextTips(raw.edges));
-  var container = document.getElementById("mynetwork");
+  var nodes = new vis.DataSet(withTextTips(nodesIn));
+  var edges = new vis.DataSet(withTextTips(edgesIn));
+  var container = byId("mynetwork");
+  if (applied && applied.lang === "ar") { container.setAttribute("dir", "rtl"); }
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, raw.options);
-  network.once("afterDrawing", function () { window.kgDrawn = true; });
+  network.once("afterDrawing", function () {
+    window.kgDrawnAt = performance.now();
+    window.kgDrawn = true;
+  });
+
+  var counts = byId("kg-counts");
+  if (counts) {
+    counts.setAttribute("data-nodes", String(nodes.length));
+    counts.setAttribute("data-edges", String(edges.length));
+    counts.textContent = nodes.length + " nodes \\u00b7 " + edges.length + " edges";
+  }
+  var notice = byId("kg-notice");
+  if (notice && notices.length) {
+    notice.textContent = notices.join(" ");
+    notice.hidden = false;
+  }
+
+  // --- the form: it changes the address, so a file and the server work alike ----------
+  function go(params) {
+    var defaults = view.defaults || {}, query = new URLSearchParams();
+    KEYS.forEach(function (k) {
+      var v = params[k] === undefined ? "" : String(params[k]).trim();
+      if (!v || (k !== "view" && String(defaults[k]) === v)) { return; }
+      if (k === "depth" && !params.focus) { return; }
+      query.set(k, v);
+    });
+    var text = query.toString();
+    window.location.assign(window.location.pathname + (text ? "?" + text : ""));
+  }
+  function describe(f) {
+    var names = {};
+    (view.views || []).forEach(function (pair) { names[pair[0]] = pair[1]; });
+    var parts = [names[f.view] || f.view];
+    if (f.type) { parts.push("type " + f.type); }
+    if (f.country) { parts.push("country " + f.country); }
+    if (f.topic) { parts.push("topic " + f.topic); }
+    if (f.since) { parts.push("since " + f.since); }
+    if (f.until) { parts.push("until " + f.until); }
+    if (f.focus) {
+      var centre = nodes.get(f.focus);
+      var name = centre ? (centre.head || centre.label) : (view.focusLabel || f.focus);
+      parts.push("around " + name + " (depth " + f.depth + ")");
+    }
+    if (f.lang !== "en") { parts.push("labels " + f.lang); }
+    return parts.join(" \\u00b7 ");
+  }
+  var form = byId("kg-filters");
+  if (view && form) {
+    if (inPage) {
+      KEYS.forEach(function (k) {
+        var input = form.elements.namedItem(k);
+        if (input && "value" in input) { input.value = applied[k] || ""; }
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var params = {};
+      KEYS.forEach(function (k) {
+        var input = form.elements.namedItem(k);
+        if (input && "value" in input) { params[k] = input.value; }
+      });
+      go(params);
+    });
+    var reset = byId("kg-reset");
+    if (reset) {
+      reset.addEventListener("click", function () {
+        go({view: form.elements.namedItem("view").value});
+      });
+    }
+    var clear = byId("kg-clear-focus");
+    if (clear) {
+      clear.addEventListener("click", function () {
+        form.elements.namedItem("focus").value = "";
+        form.requestSubmit();
+      });
+    }
+    var active = byId("kg-active");
+    if (active) {
+      active.textContent = "Showing: " + describe(applied) +
+        (inPage ? " (filtered in this page)" : "");
+    }
+  }
+
+  // --- details panel -------------------------------------------------------------------
+  var panel = byId("kg-details"), body = byId("kg-details-body");
+  if (applied && applied.lang === "ar") {
+    panel.classList.add("kg-rtl");
+    panel.setAttribute("dir", "rtl");
+  }
+  function sourceItem(src) {
+    var line = make("div", null, "kg-src");
+    var url = safeUrl(src.url);
+    if (url) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.textContent = src.headline || url;
+      link.setAttribute("dir", "auto");
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      line.appendChild(link);
+    } else {
+      line.appendChild(make("span", src.headline || "article without address"));
+    }
+    var about = [src.publisher, src.published].filter(Boolean).join(", ");
+    if (about) { line.appendChild(make("span", " \\u2014 " + about)); }
+    return line;
+  }
+  function eventItem(ev) {
+    var item = make("li", null, "kg-event");
+    item.setAttribute("data-event", ev.id);
+    item.appendChild(make("div", eventLine(ev), "kg-ev-head"));
+    if (ev.participants && ev.participants.length) {
+      item.appendChild(make("div", ev.participants.map(function (p) {
+        return p[0] + " (" + p[1] + ")";
+      }).join(" \\u00b7 "), "kg-ev-who"));
+    }
+    (ev.sources || []).forEach(function (src) {
+      (src.quotes || []).slice(0, 1).forEach(function (quote) {
+        item.appendChild(make("blockquote", quote, "kg-quote"));
+      });
+      item.appendChild(sourceItem(src));
+    });
+    return item;
+  }
+  function showDetails(item, idx) {
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    body.appendChild(make("h2", item.head || item.label || item.id));
+    var list = (idx || []).map(function (i) { return events[i]; }).sort(function (a, b) {
+      var x = (a.date || "") + " " + a.id, y = (b.date || "") + " " + b.id;
+      return x < y ? 1 : -1;  // newest first, undated last
+    });
+    var sub = [item.sub || item.kind].filter(Boolean);
+    if (list.length) { sub.push(list.length + (list.length === 1 ? " event" : " events")); }
+    body.appendChild(make("p", sub.join(" \\u00b7 "), "kg-sub"));
+    if (view && item.kind !== undefined && typeof item.id === "string" &&
+        /^(https?:|urn:)/.test(item.id)) {
+      var focus = make("button", "Show its neighbourhood", "kg-focus-button");
+      focus.type = "button";
+      focus.addEventListener("click", function () {
+        var params = Object.assign({}, applied, {focus: item.id, depth: "1"});
+        go(params);
+      });
+      body.appendChild(focus);
+    }
+    if (list.length) {
+      var ol = make("ol", null, "kg-events");
+      list.slice(0, 200).forEach(function (ev) { ol.appendChild(eventItem(ev)); });
+      body.appendChild(ol);
+      if (list.length > 200) {
+        body.appendChild(make("p", "\\u2026 and " + (list.length - 200) + " more"));
+      }
+    } else if (item.tipText) {
+      body.appendChild(make("p", item.tipText, "kg-tip-text"));
+    }
+    panel.hidden = false;
+    network.redraw();
+  }
+  byId("kg-details-close").addEventListener("click", function () { panel.hidden = true; });
+  network.on("click", function (params) {
+    if (params.nodes.length === 1) {
+      var node = nodes.get(params.nodes[0]);
+      panel.setAttribute("data-node", String(node.id));
+      showDetails(node, node.ev);
+    } else if (params.edges.length === 1) {
+      var edge = edges.get(params.edges[0]);
+      panel.setAttribute("data-node", "");
+      var about = {id: edge.id, head: edge.head || edge.tipText, label: edge.label, sub: "link"};
+      showDetails(about, edge.ev);
+    }
+  });
   network.on("doubleClick", function (params) {
     if (params.nodes.length !== 1) { return; }
     var url = nodes.get(params.nodes[0]).url;
-    if (typeof url === "string" && /^https?:\\/\\//i.test(url)) {
-      window.open(url, "_blank", "noopener,noreferrer");
-    }
+    if (safeUrl(url)) { window.open(url, "_blank", "noopener,noreferrer"); }
   });
   window.network = network;
+  window.kgNodes = nodes;
+  window.kgReady = true;
 })();
 """
+
+
+def _options_html(choices: Iterable[Any], selected: str, *, blank: str | None = None) -> str:
+    items = [f'<option value="">{html.escape(blank)}</option>'] if blank is not None else []
+    for choice in choices:
+        value, label = (
+            (choice[0], choice[1]) if isinstance(choice, list | tuple) else (choice, choice)
+        )
+        mark = " selected" if str(value) == selected else ""
+        items.append(
+            f'<option value="{html.escape(str(value))}"{mark}>{html.escape(str(label))}</option>'
+        )
+    return "".join(items)
+
+
+def _select_html(name: str, choices: Iterable[Any], selected: str, blank: str | None) -> str:
+    return f'<select name="{name}">{_options_html(choices, selected, blank=blank)}</select>'
+
+
+def _form_html(view: Mapping[str, Any]) -> str:
+    """The filter form (values escaped); the page script turns a submit into a new address."""
+    f = {k: str(v) for k, v in (view.get("filters") or {}).items()}
+    defaults = {k: str(v) for k, v in (view.get("defaults") or {}).items()}
+    value = {k: f.get(k, defaults.get(k, "")) for k in ("view", "depth", "lang")}
+
+    def field(label: str, control: str) -> str:
+        return f"<label>{html.escape(label)} {control}</label>"
+
+    def text_input(name: str, kind: str = "text", extra: str = "") -> str:
+        current = html.escape(f.get(name, value.get(name, "")))
+        return f'<input type="{kind}" name="{name}" value="{current}"{extra}>'
+
+    countries = "".join(
+        f'<option value="{html.escape(str(code))}">{html.escape(str(label))}</option>'
+        for code, label in view.get("countries", ())
+    )
+    parts = [
+        '<form id="kg-filters" class="kg-filters" autocomplete="off" aria-label="Filters">',
+        field(
+            "view",
+            f'<select name="view">{_options_html(view.get("views", ()), value["view"])}</select>',
+        ),
+        field("since", text_input("since", "date")),
+        field("until", text_input("until", "date")),
+        field("country", text_input("country", extra=' list="kg-countries" maxlength="2"')),
+        f'<datalist id="kg-countries">{countries}</datalist>',
+        field("topic", _select_html("topic", view.get("topics", ()), f.get("topic", ""), "any")),
+        field("type", _select_html("type", view.get("types", ()), f.get("type", ""), "any")),
+        field("focus", text_input("focus", extra=' placeholder="IRI of a node" dir="ltr"')),
+        '<button type="button" id="kg-clear-focus">clear focus</button>',
+        field("depth", text_input("depth", "number", ' min="0" max="5"')),
+        field(
+            "labels",
+            f'<select name="lang">{_options_html(view.get("langs", ()), value["lang"])}</select>',
+        ),
+        '<button type="submit">Apply</button>',
+        '<button type="button" id="kg-reset">Reset</button>',
+        "</form>",
+    ]
+    return "".join(parts)
 
 
 def render_page(
@@ -518,26 +1177,54 @@ def render_page(
     *,
     title: str = DEFAULT_TITLE,
     kinds: Iterable[str] = (),
+    events: list[dict[str, Any]] | None = None,
+    view: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> str:
     """The complete offline page: inline assets, escaped data, CSP-pinned scripts."""
     vis_js, vis_css = _vis_assets()
-    data = safe_json({"nodes": nodes, "edges": edges, "options": options})
+    data = safe_json(
+        {
+            "nodes": nodes,
+            "edges": edges,
+            "options": options,
+            "events": events or [],
+            "view": dict(view) if view is not None else None,
+            "meta": {"maxLabel": MAX_LABEL_CHARS, "maxEdgeWidth": MAX_EDGE_WIDTH},
+        }
+    )
     csp = (
         f"default-src 'none'; script-src {_csp_hash(vis_js)} {_csp_hash(_APP_JS)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; "
         "form-action 'none'"
     )
     safe_title = html.escape(str(title))
+    lang = lang if lang in ("en", "ar", "fr") else "en"
+    rtl = ' class="kg-rtl" dir="rtl"' if lang == "ar" else ""
+    controls = ""
+    if view is not None:
+        controls = (
+            _form_html(view)
+            + '<div class="kg-status"><p id="kg-active" class="kg-active" dir="auto"></p></div>\n'
+        )
     page = "".join(
         [
-            '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n',
+            f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n',
             f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">\n',
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
             f"<title>{safe_title}</title>\n",
             f"<style>{vis_css}</style>\n<style>{_PAGE_CSS}</style>\n</head>\n<body>\n",
             f'<header><h1 dir="auto">{safe_title}</h1>{_legend_html(kinds)}',
-            '<span class="kg-hint">hover: details · double-click: open source</span></header>\n',
-            '<div id="mynetwork"></div>\n',
+            '<span class="kg-hint">line width: number of events · hover: summary · '
+            "click: events and sources · double-click: open the article</span>",
+            f'<p id="kg-counts" class="kg-counts" data-nodes="{len(nodes)}" '
+            f'data-edges="{len(edges)}">{len(nodes)} nodes · {len(edges)} edges</p></header>\n',
+            controls,
+            '<p id="kg-notice" class="kg-notice" role="status" hidden></p>\n',
+            '<main class="kg-main"><div id="mynetwork"></div>',
+            f'<aside id="kg-details" class="kg-details" aria-label="Details" hidden{rtl}>',
+            '<button type="button" id="kg-details-close" class="kg-close" '
+            'aria-label="Close">×</button><div id="kg-details-body"></div></aside></main>\n',
             f'<script type="application/json" id="kg-graph-data">{data}</script>\n',
             f"<script>{vis_js}</script>\n<script>{_APP_JS}</script>\n</body>\n</html>\n",
         ]

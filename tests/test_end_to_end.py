@@ -52,11 +52,11 @@ def test_seed_raw_text_file_with_published_date(shared):
 
 @pytest.mark.browser
 def test_graph_of_the_examples_draws_in_chromium(browser, example_store_dir, tmp_path: Path):
-    from kg.graphs import event_graph
     from kg.store import open_store
+    from kg.views import ViewFilters, view_graph
     from kg.viz import write_graph_html
 
-    graph = event_graph(open_store(example_store_dir, read_only=True))
+    graph = view_graph(open_store(example_store_dir, read_only=True), ViewFilters(view="events"))
     assert graph.number_of_nodes() > 20
     out = tmp_path / "graph.html"
     result = runner.invoke(app, ["viz", "--store", str(example_store_dir), "--out", str(out)])

@@ -199,3 +199,45 @@ def test_empty_and_directed_graphs() -> None:
     d.add_edge("ev", "p", label="guest")
     opts = graph_data(to_pyvis(d).generate_html())["options"]
     assert opts["edges"]["arrows"]["to"]["enabled"] is True
+
+
+def test_big_graphs_use_the_fast_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """networkx's layouts take tens of seconds at 3,000 nodes (numpy or not): above
+    NETWORKX_LAYOUT_LIMIT the grid force layout runs, in well under a few seconds."""
+    import time
+
+    calls: list[str] = []
+    monkeypatch.setattr(viz.nx, "spring_layout", lambda *a, **k: calls.append("spring"))
+    g = nx.gnm_random_graph(3000, 6000, seed=11)
+    started = time.perf_counter()
+    positions = viz._pixel_positions(g)
+    elapsed = time.perf_counter() - started
+    assert calls == []
+    assert elapsed < 5.0, f"layout of 3,000 nodes took {elapsed:.1f} s"
+    assert len(positions) == 3000 and len(set(positions.values())) == 3000
+    xs = [x for x, _ in positions.values()]
+    assert max(xs) - min(xs) > 1000  # spread over the canvas, not collapsed
+    assert viz._pixel_positions(g) == positions  # the same layout every time
+
+
+def test_view_pages_carry_events_and_drop_unsafe_urls() -> None:
+    g = nx.Graph(
+        events={
+            "ev": {
+                "id": "ev",
+                "type": "call",
+                "sources": [{"url": "javascript:alert(1)"}, {"url": "https://example.org/x"}],
+            }
+        }
+    )
+    g.add_node("a", kind="person", label="A", events=["ev"], labels={"en": "A", "ar": "أ"})
+    g.add_node("b", kind="person", label="B", events=["ev"])
+    g.add_edge("a", "b", weight=1, events=["ev"], relation="co-participation")
+    data = graph_data(to_pyvis(g).generate_html())
+    (event,) = data["events"]
+    assert [s["url"] for s in event["sources"]] == [None, "https://example.org/x"]
+    assert [n["ev"] for n in data["nodes"]] == [[0], [0]]
+    (edge,) = data["edges"]
+    assert edge["ev"] == [0] and edge["head"] == "A — B" and "title" not in edge
+    assert data["nodes"][0]["labels"] == {"en": "A", "ar": "أ"}
+    assert data["view"] is None
