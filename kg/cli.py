@@ -108,56 +108,56 @@ def ingest(
     published: Annotated[
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) for plain-text files.")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Worker processes for extraction [default: cores]."),
+    ] = None,
 ) -> None:
-    """Extract events from articles and store them (re-ingesting an article replaces it)."""
-    counts, problems = _ingest(paths, store, _published(published))
-    out.print(
-        f"ingested {counts['articles']} articles into {store}: {counts['events']} events "
-        f"({counts['meeting']} meetings, {counts['visit']} visits, {counts['call']} calls; "
-        f"{counts['merged']} joined an occasion reported by another article)"
-        + (f"; {len(problems)} skipped" if problems else ""),
-        highlight=False,
-    )
-    if problems:
-        raise typer.Exit(1)
-
-
-def _ingest(paths: list[str], store: Path, published: date | None):  # type: ignore[no-untyped-def]
-    """Extract and store every article; the store is closed when this returns."""
+    """Extract events from articles and store them. Re-ingesting an article replaces it; an
+    interrupted run, run again, continues without redoing or duplicating work."""
     import time
+    from collections import Counter
 
-    from kg.model import event_iri, extraction_quads
-    from kg.occasions import index_from_store, mention_of
-    from kg.store import ensure_reference, finish_run, replace_graph, start_run
+    from kg.ingest import IngestSummary
+    from kg.ingest import ingest as run
 
     db = _open(store)
-    ensure_reference(db)
-    occasions = index_from_store(db)
-    run = start_run(db)
-    extractions, problems = _extractions(paths, published)
-    counts = {"articles": 0, "events": 0, "meeting": 0, "visit": 0, "call": 0, "merged": 0}
     started = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("ingesting", total=None, rate="")
-        for extraction in extractions:
-            article = extraction.article
-            iris = []
-            for event in extraction.events:
-                own = event_iri(article.id, event)
-                iris.append(occasions.resolve(mention_of(event, own, article.published)))
-                counts["merged"] += iris[-1] != own
-            replace_graph(db, article.id, extraction_quads(extraction, iris, run))
-            counts["articles"] += 1
-            counts["events"] += len(extraction.events)
-            for event in extraction.events:
-                counts[event.type] += 1
-            elapsed = time.perf_counter() - started
-            progress.update(
-                task, advance=1, rate=f"{counts['articles'] / max(elapsed, 1e-6):.0f} articles/s"
-            )
-    finish_run(db, run, counts["articles"])
-    db.flush()
-    return counts, problems
+
+        def advance(summary: IngestSummary) -> None:
+            done = summary.articles + summary.already
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            progress.update(task, completed=done, rate=f"{rate:.0f} articles/s")
+
+        def problem(item: object) -> None:
+            err.print(f"[red]skipped[/] {item}", highlight=False, soft_wrap=True)
+
+        summary = run(
+            paths,
+            db,
+            published=_published(published),
+            jobs=jobs,
+            on_article=advance,
+            on_problem=problem,
+        )
+    elapsed = time.perf_counter() - started
+    events = summary.events
+    out.print(
+        f"ingested {summary.articles} articles into {store} in {elapsed:.1f} s: "
+        f"{summary.event_count} events ({events['meeting']} meetings, {events['visit']} visits, "
+        f"{events['call']} calls; {summary.merged} joined an occasion reported by another "
+        f"article)"
+        + (f"; {summary.already} already stored" if summary.already else "")
+        + (f"; {len(summary.problems)} skipped" if summary.problems else ""),
+        highlight=False,
+    )
+    if summary.problems:
+        reasons = Counter(p.message.split(":")[0] for p in summary.problems)
+        for reason, count in reasons.most_common(5):
+            err.print(f"  {count} skipped: {reason}", highlight=False)
+        raise typer.Exit(1)
 
 
 def _problem(origin: str, message: str):  # type: ignore[no-untyped-def]
