@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
 
 from kg.records import Article
 
@@ -98,14 +99,19 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Fold case, accents, Arabic letter variants, diacritics, digits and punctuation."""
-    out: list[str] = []
+    pieces = list(map(_fold, text))
+    lengths = list(map(len, pieces))
+    # most characters fold to one: the offsets are runs of the identity between the few that
+    # are dropped (diacritics, tatweel) or expanded (œ → oe)
+    irregular = list(compress(range(len(lengths)), map((1).__ne__, lengths)))
     offsets: list[int] = []
-    for index, ch in enumerate(text):
-        folded = _fold(ch)
-        for piece in folded:
-            out.append(piece)
-            offsets.append(index)
-    return Normalised("".join(out), tuple(offsets), len(text))
+    previous = 0
+    for index in irregular:
+        offsets.extend(range(previous, index))
+        offsets.extend([index] * lengths[index])
+        previous = index + 1
+    offsets.extend(range(previous, len(text)))
+    return Normalised("".join(pieces), tuple(offsets), len(text))
 
 
 def normalise_form(text: str) -> str:
@@ -227,7 +233,8 @@ def split_sentences(
     return sentences
 
 
-_TOKEN = re.compile(r"\w+(?:[.'-]\w+)*\.?", re.UNICODE)
+TOKEN = re.compile(r"\w+(?:[.'-]\w+)*\.?", re.UNICODE)
+"""A word of the normalised text (with inner dots, apostrophes and hyphens)."""
 
 
 @dataclass(frozen=True)
@@ -241,4 +248,4 @@ class Token:
 def tokenize(norm: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Words of the normalised text between start and end."""
     stop = len(norm) if end is None else end
-    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm, start, stop)]
+    return [Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(norm, start, stop)]

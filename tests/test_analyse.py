@@ -41,3 +41,15 @@ def test_sentences_split_on_glued_arabic_period_but_not_initials():
 def test_tokenize_keeps_hyphenated_names():
     tokens = [t.text for t in tokenize(normalise("Abdel Fattah el-Sisi met").text)]
     assert tokens == ["abdel", "fattah", "el-sisi", "met"]
+
+
+def test_offsets_point_back_to_the_original_characters():
+    from kg.analyse import _fold, normalise
+
+    for text in ("", "abc", "مُحَمَّـــد", "Œuvre cœur", "‏«سمو» الأمير\u00a0– 2015", "a\u200fb"):
+        norm = normalise(text)
+        expected = [i for i, ch in enumerate(text) for _ in _fold(ch)]
+        assert list(norm.offsets) == expected
+        assert len(norm.offsets) == len(norm.text)
+        for index, offset in enumerate(norm.offsets):
+            assert norm.text[index] in _fold(text[offset])
