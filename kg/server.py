@@ -38,9 +38,7 @@ it) around ``kg ingest``.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
 import html
 import ipaddress
 import itertools
@@ -66,6 +64,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kg.namespaces import PREFIXES
 from kg.queries import NamedQuery, ParameterError, bind, named_queries
 from kg.store import article_count, open_store
+from kg.viz import csp_hash, safe_json
 
 __all__ = ["MAX_RUNNING_QUERIES", "create_app", "is_loopback", "serve"]
 
@@ -439,24 +438,6 @@ def execute(
 
 
 # --- pages ------------------------------------------------------------------------------
-
-
-def csp_hash(text: str) -> str:
-    """CSP source expression allowing exactly this inline script or style."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-def safe_json(value: Any) -> str:
-    """JSON that cannot close a <script> element or open an HTML comment or tag."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("&", "\\u0026")
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 BASE_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"

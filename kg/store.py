@@ -94,60 +94,53 @@ def replace_graph(store: ox.Store, article_id: str, quads: Iterable[ox.Quad]) ->
 def start_run(store: ox.Store) -> str:
     """Record an ingestion run as a prov:Activity (in the runs graph) and return its IRI; each
     article graph it writes says `prov:wasGeneratedBy` it."""
-    from datetime import UTC, datetime
     from uuid import uuid4
 
     from kg import __version__
     from kg.namespaces import PROV
 
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = _now()
     run = f"{BASE}run/{now[:10]}-{uuid4().hex[:12]}"
-    graph, node = ox.NamedNode(RUNS_GRAPH), ox.NamedNode(run)
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    store.extend(
+    _record_run(
+        store,
+        run,
         [
-            ox.Quad(node, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(str(PROV.Activity)), graph),
-            ox.Quad(
-                node,
-                ox.NamedNode(str(PROV.startedAtTime)),
-                ox.Literal(now, datatype=ox.NamedNode(xsd + "dateTime")),
-                graph,
-            ),
-            ox.Quad(
-                node,
-                ox.NamedNode(str(DK.extractorVersion)),
-                ox.Literal(f"dipkg {__version__}"),
-                graph,
-            ),
-        ]
+            (RDF_TYPE, ox.NamedNode(str(PROV.Activity))),
+            (str(PROV.startedAtTime), _typed_literal(now, "dateTime")),
+            (str(DK.extractorVersion), ox.Literal(f"dipkg {__version__}")),
+        ],
     )
     return run
 
 
 def finish_run(store: ox.Store, run: str, articles: int) -> None:
-    from datetime import UTC, datetime
-
     from kg.namespaces import PROV
 
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    graph, node = ox.NamedNode(RUNS_GRAPH), ox.NamedNode(run)
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    store.extend(
+    _record_run(
+        store,
+        run,
         [
-            ox.Quad(
-                node,
-                ox.NamedNode(str(PROV.endedAtTime)),
-                ox.Literal(now, datatype=ox.NamedNode(xsd + "dateTime")),
-                graph,
-            ),
-            ox.Quad(
-                node,
-                ox.NamedNode(str(DK.articleCount)),
-                ox.Literal(str(articles), datatype=ox.NamedNode(xsd + "integer")),
-                graph,
-            ),
-        ]
+            (str(PROV.endedAtTime), _typed_literal(_now(), "dateTime")),
+            (str(DK.articleCount), _typed_literal(str(articles), "integer")),
+        ],
     )
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _typed_literal(value: str, datatype: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#{datatype}"))
+
+
+def _record_run(
+    store: ox.Store, run: str, facts: list[tuple[str, ox.NamedNode | ox.Literal]]
+) -> None:
+    graph, node = ox.NamedNode(RUNS_GRAPH), ox.NamedNode(run)
+    store.extend([ox.Quad(node, ox.NamedNode(p), o, graph) for p, o in facts])
 
 
 def article_count(store: ox.Store) -> int:

@@ -593,8 +593,8 @@ def _vis_assets() -> tuple[str, str]:
     return js, css
 
 
-def _csp_hash(script: str) -> str:
-    """CSP source expression allowing exactly this inline script."""
+def csp_hash(script: str) -> str:
+    """CSP source expression allowing exactly this inline script or style."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
@@ -1194,7 +1194,7 @@ def render_page(
         }
     )
     csp = (
-        f"default-src 'none'; script-src {_csp_hash(vis_js)} {_csp_hash(_APP_JS)}; "
+        f"default-src 'none'; script-src {csp_hash(vis_js)} {csp_hash(_APP_JS)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; "
         "form-action 'none'"
     )
