@@ -25,7 +25,12 @@ out = Console()
 err = Console(stderr=True)
 
 StoreOption = Annotated[
-    Path, typer.Option("--store", help="Store directory (embedded Oxigraph).", show_default=True)
+    str,
+    typer.Option(
+        "--store",
+        help="Store directory (embedded Oxigraph), or the http(s) address of a SPARQL 1.1 server.",
+        show_default=True,
+    ),
 ]
 
 
@@ -44,7 +49,7 @@ def _published(value: str | None) -> date | None:
     return None
 
 
-def _open(store_dir: Path, read_only: bool = False):  # type: ignore[no-untyped-def]
+def _open(store_dir: str, read_only: bool = False):  # type: ignore[no-untyped-def]
     from kg.store import StoreError, open_store
 
     try:
@@ -104,7 +109,7 @@ def _extractions(paths: list[str], published: date | None):  # type: ignore[no-u
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs or .zip archives.")],
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = str(DEFAULT_STORE),
     published: Annotated[
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) for plain-text files.")
     ] = None,
@@ -112,14 +117,35 @@ def ingest(
         int | None,
         typer.Option("--jobs", "-j", help="Worker processes for extraction [default: cores]."),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(help="Where extraction runs: local (worker processes) or dask (a cluster)."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (tcp://host:8786) for --engine dask; without it a "
+            "local cluster of --jobs workers is started."
+        ),
+    ] = None,
+    partition_size: Annotated[
+        int, typer.Option(help="Articles per Dask task and per bulk-loaded N-Quads file.", min=1)
+    ] = 500,
 ) -> None:
     """Extract events from articles and store them. Re-ingesting an article replaces it; an
     interrupted run, run again, continues without redoing or duplicating work."""
     import time
     from collections import Counter
 
+    from kg.engines import ENGINES, EngineError
     from kg.ingest import IngestSummary
     from kg.ingest import ingest as run
+    from kg.remote import RemoteStoreError
+
+    if engine not in ENGINES:
+        fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}", 2)
+    if scheduler and engine != "dask":
+        fail("--scheduler is for --engine dask", 2)
 
     db = _open(store)
     started = time.perf_counter()
@@ -134,14 +160,20 @@ def ingest(
         def problem(item: object) -> None:
             err.print(f"[red]skipped[/] {item}", highlight=False, soft_wrap=True)
 
-        summary = run(
-            paths,
-            db,
-            published=_published(published),
-            jobs=jobs,
-            on_article=advance,
-            on_problem=problem,
-        )
+        try:
+            summary = run(
+                paths,
+                db,
+                published=_published(published),
+                jobs=jobs,
+                engine=engine,
+                scheduler=scheduler,
+                partition_size=partition_size,
+                on_article=advance,
+                on_problem=problem,
+            )
+        except (EngineError, RemoteStoreError) as error:
+            fail(f"{error} (what was stored so far is kept; run again to continue)")
     elapsed = time.perf_counter() - started
     events = summary.events
     out.print(
@@ -218,7 +250,7 @@ def query(
             help="SPARQL text, a .rq file, or the name of a query in ontology/queries/."
         ),
     ],
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = str(DEFAULT_STORE),
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
     params: Annotated[
         list[str] | None,
@@ -294,7 +326,7 @@ def export(
     what: Annotated[
         str, typer.Argument(help="graph (RDF) or events (the JSON Lines contract).")
     ] = "graph",
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = str(DEFAULT_STORE),
     fmt: Annotated[
         str,
         typer.Option(
@@ -358,7 +390,7 @@ def export(
 @app.command(name="import")
 def import_rdf(
     files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .trig .nq .nt .rdf .jsonld")],
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = str(DEFAULT_STORE),
 ) -> None:
     """Load RDF files into the store (e.g. an export from another store). Named graphs are kept
     and replace graphs of the same name; triples of a triples format go into a graph named
@@ -391,7 +423,7 @@ def validate(
     files: Annotated[
         list[Path] | None, typer.Argument(help="RDF files to check (default: the store).")
     ] = None,
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = str(DEFAULT_STORE),
     reference: Annotated[
         bool, typer.Option(help="Also check the reference knowledge (slower).")
     ] = False,
@@ -429,7 +461,7 @@ def viz(
     output: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
         "graph.html"
     ),
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = str(DEFAULT_STORE),
     view: Annotated[str, typer.Option(help="countries, actors, events or topics.")] = "events",
     since: Annotated[str | None, typer.Option(help="Events on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Events on or before (YYYY-MM-DD).")] = None,
@@ -476,7 +508,7 @@ def viz(
 
 @app.command()
 def serve(
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = str(DEFAULT_STORE),
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
         "127.0.0.1"
     ),
@@ -489,14 +521,17 @@ def serve(
 ) -> None:
     """Serve the store: a SPARQL 1.1 endpoint at /sparql, a query page at /query, graph views at
     /graph and a landing page at /."""
+    from kg.remote import is_remote
     from kg.server import serve as run
     from kg.store import StoreError
 
-    if not store.exists():
+    if is_remote(store):
+        fail("serve needs an embedded store; a SPARQL server already has its own endpoint")
+    if not Path(store).exists():
         fail(f"no store at {store}; run 'kg ingest' first or give --store DIR")
     try:
         run(
-            store,
+            Path(store),
             host=host,
             port=port,
             timeout_s=timeout,
@@ -559,7 +594,7 @@ def evaluate(
 
 
 @app.command()
-def stats(store: StoreOption = DEFAULT_STORE) -> None:
+def stats(store: StoreOption = str(DEFAULT_STORE)) -> None:
     """Figures of the store: articles, events by type, actors, triples."""
     from kg.queries import Table, run_select
 

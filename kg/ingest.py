@@ -10,26 +10,26 @@ so an interrupted run continues where it stopped and re-running a finished one d
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.extract import UnsupportedLanguage, extract
+from kg.engines import PARTITION, EngineError, dask_extractions, local_extractions
 from kg.model import event_iri, extraction_quads, graph_iri
 from kg.namespaces import DK
-from kg.occasions import index_from_store, mention_of
+from kg.occasions import OccasionIndex, index_from_store, mention_of
 from kg.read import ReadProblem, read_paths
 from kg.records import Article, Extraction
-from kg.store import ensure_reference, finish_run, replace_graph, start_run
+from kg.store import AnyStore, ensure_reference, finish_run, replace_graph, start_run
 
-CHUNK = 16
-"""Articles sent to a worker at a time."""
+__all__ = ["EngineError", "IngestSummary", "fingerprint", "ingest"]
 
 
 @dataclass
@@ -58,7 +58,7 @@ def fingerprint(article: Article) -> str:
     return digest.hexdigest()[:32]
 
 
-def stored_fingerprints(store: ox.Store) -> dict[str, str]:
+def stored_fingerprints(store: AnyStore) -> dict[str, str]:
     """Article graph IRI → fingerprint of the graphs already in the store."""
     found: dict[str, str] = {}
     marker = ox.NamedNode(str(DK.fingerprint))
@@ -68,37 +68,24 @@ def stored_fingerprints(store: ox.Store) -> dict[str, str]:
     return found
 
 
-def _extract(article: Article) -> Extraction | ReadProblem:
-    try:
-        return extract(article)
-    except UnsupportedLanguage as error:
-        return ReadProblem(article.origin or article.id, str(error))
-
-
-def _extractions(articles: Iterable[Article], jobs: int) -> Iterator[Extraction | ReadProblem]:
-    if jobs <= 1:
-        yield from map(_extract, articles)
-        return
-    from kg.analyse import SUPPORTED_LANGS
-    from kg.lexicon import load_lexicon
-
-    for lang in SUPPORTED_LANGS:
-        load_lexicon(lang)  # loaded once here, shared by the forked workers
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(jobs) as pool:
-        yield from pool.imap(_extract, articles, chunksize=CHUNK)
-
-
 def ingest(
     paths: list[str],
-    store: ox.Store,
+    store: AnyStore,
     *,
     published: date | None = None,
     jobs: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_size: int = PARTITION,
     on_article: Callable[[IngestSummary], None] | None = None,
     on_problem: Callable[[ReadProblem], None] | None = None,
 ) -> IngestSummary:
-    """Read, extract, resolve occasions across articles and store every article of the paths."""
+    """Read, extract, resolve occasions across articles and store every article of the paths.
+
+    engine "local" extracts in `jobs` worker processes and writes each article in its own
+    transaction; "dask" extracts on the cluster at `scheduler` (a local one when None) and
+    bulk-loads each partition from an N-Quads file. A SPARQL server as store is written one
+    article graph per Graph Store Protocol PUT either way."""
     ensure_reference(store)
     summary = IngestSummary()
     done = stored_fingerprints(store)
@@ -106,12 +93,15 @@ def ingest(
     run = start_run(store)
     prints: dict[str, str] = {}
 
+    def problem(item: ReadProblem) -> None:
+        summary.problems.append(item)
+        if on_problem:
+            on_problem(item)
+
     def todo() -> Iterator[Article]:
         for item in read_paths(paths, published=published):
             if isinstance(item, ReadProblem):
-                summary.problems.append(item)
-                if on_problem:
-                    on_problem(item)
+                problem(item)
                 continue
             mark = fingerprint(item)
             if done.get(graph_iri(item.id)) == mark:
@@ -122,27 +112,69 @@ def ingest(
             prints[item.id] = mark
             yield item
 
-    marker = ox.NamedNode(str(DK.fingerprint))
-    for result in _extractions(todo(), jobs or os.cpu_count() or 1):
-        if isinstance(result, ReadProblem):
-            summary.problems.append(result)
-            if on_problem:
-                on_problem(result)
-            continue
-        article = result.article
-        iris = []
-        for event in result.events:
-            own = event_iri(article.id, event)
-            iris.append(occasions.resolve(mention_of(event, own, article.published)))
-            summary.merged += iris[-1] != own
-            summary.events[event.type] += 1
-        quads = extraction_quads(result, iris, run)
-        graph = ox.NamedNode(graph_iri(article.id))
-        quads.append(ox.Quad(graph, marker, ox.Literal(prints.pop(article.id, "")), graph))
-        replace_graph(store, article.id, quads)
-        summary.articles += 1
-        if on_article:
-            on_article(summary)
+    workers = jobs or os.cpu_count() or 1
+    if engine == "dask":
+        partitions = dask_extractions(
+            todo(), scheduler, workers=workers, partition_size=partition_size
+        )
+    elif engine == "local":
+        partitions = local_extractions(todo(), workers)
+    else:
+        raise EngineError(f"unknown engine {engine!r}: local or dask")
+    bulk = engine == "dask" and isinstance(store, ox.Store)
+    with tempfile.TemporaryDirectory(prefix="kg-partitions-") as staging:
+        for number, partition in enumerate(partitions):
+            graphs = []
+            for result in partition:
+                if isinstance(result, ReadProblem):
+                    problem(result)
+                    continue
+                graph = _article_graph(result, occasions, run, summary)
+                mark = prints.pop(result.article.id, "")
+                graphs.append((result.article.id, graph, mark))
+            if bulk:
+                _bulk_load(store, graphs, Path(staging) / f"part-{number:05d}.nq")  # type: ignore[arg-type]
+            else:
+                for article_id, quads, mark in graphs:
+                    replace_graph(store, article_id, [*quads, _marker(article_id, mark)])
+            summary.articles += len(graphs)
+            if on_article and graphs:
+                on_article(summary)
     finish_run(store, run, summary.articles)
     store.flush()
     return summary
+
+
+def _article_graph(
+    result: Extraction, occasions: OccasionIndex, run: str, summary: IngestSummary
+) -> list[ox.Quad]:
+    """The article's quads, its events named after the occasions they join."""
+    article = result.article
+    iris = []
+    for event in result.events:
+        own = event_iri(article.id, event)
+        iris.append(occasions.resolve(mention_of(event, own, article.published)))
+        summary.merged += iris[-1] != own
+        summary.events[event.type] += 1
+    return extraction_quads(result, iris, run)
+
+
+def _marker(article_id: str, mark: str) -> ox.Quad:
+    """The fingerprint quad: written last (or in the same transaction), it says the article's
+    graph is complete."""
+    graph = ox.NamedNode(graph_iri(article_id))
+    return ox.Quad(graph, ox.NamedNode(str(DK.fingerprint)), ox.Literal(mark), graph)
+
+
+def _bulk_load(store: ox.Store, graphs: list[tuple[str, list[ox.Quad], str]], path: Path) -> None:
+    """Load a partition from an N-Quads file. Bulk loading is not transactional, so earlier
+    versions are dropped first and the fingerprints go in afterwards, in one transaction: a run
+    killed mid-load leaves graphs without fingerprint, which the next run replaces."""
+    for article_id, _, _ in graphs:
+        graph = ox.NamedNode(graph_iri(article_id))
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+    ox.serialize((q for _, quads, _ in graphs for q in quads), path, ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    store.extend([_marker(article_id, mark) for article_id, _, mark in graphs])
+    path.unlink()

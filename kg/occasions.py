@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import COUNTRY, PERSON
 from kg.records import Event
+from kg.remote import RemoteStore
 
 MERGE_WINDOW_DAYS = 2
 
@@ -155,7 +156,7 @@ TYPES = {"Meeting": "meeting", "Visit": "visit", "Call": "call"}
 STATUS = {"Occurred": "occurred", "Planned": "planned"}
 
 
-def index_from_store(store: ox.Store) -> OccasionIndex:
+def index_from_store(store: ox.Store | RemoteStore) -> OccasionIndex:
     """The occasions already in a store (one query), to resolve new mentions against."""
     index = OccasionIndex()
     query = _KNOWN.replace("COUNTRY_PREFIX", str(COUNTRY)).replace("PERSON_PREFIX", str(PERSON))

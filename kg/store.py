@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -17,6 +18,7 @@ from kg.model import graph_iri
 from kg.namespaces import BASE, DK, REFERENCE_GRAPH
 from kg.paths import ONTOLOGY_DIR
 from kg.reference import reference_files
+from kg.remote import RemoteStore, RemoteStoreError, is_remote
 
 RUNS_GRAPH = BASE + "graph/runs"
 """Where ingestion runs (prov:Activity) are recorded."""
@@ -27,10 +29,22 @@ class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says why in plain words."""
 
 
-def open_store(path: Path | str | None, *, read_only: bool = False) -> ox.Store:
-    """An on-disk store at `path`, or an in-memory one when `path` is None."""
+AnyStore = ox.Store | RemoteStore
+"""The embedded store or a SPARQL 1.1 server standing in for it."""
+
+
+def open_store(path: Path | str | None, *, read_only: bool = False) -> Any:
+    """An on-disk store at `path`, a SPARQL server when `path` is its http(s) address, or an
+    in-memory store when `path` is None."""
     if path is None:
         return ox.Store()
+    if is_remote(path):
+        try:
+            remote = RemoteStore(str(path))
+            remote.query("ASK { }")  # reachable and speaking SPARQL, or a clear error now
+        except RemoteStoreError as error:
+            raise StoreError(str(error)) from None
+        return remote
     directory = Path(path)
     if read_only and not directory.exists():
         raise StoreError(f"no store at {directory}; run 'kg ingest' first or give --store DIR")
@@ -62,7 +76,7 @@ def _fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()[:24]
 
 
-def ensure_reference(store: ox.Store) -> bool:
+def ensure_reference(store: AnyStore) -> bool:
     """Load the ontology and reference data into their graph unless already current.
     Returns True when it (re)loaded them."""
     files = ontology_files()
@@ -83,15 +97,18 @@ def ensure_reference(store: ox.Store) -> bool:
     return True
 
 
-def replace_graph(store: ox.Store, article_id: str, quads: Iterable[ox.Quad]) -> None:
+def replace_graph(store: AnyStore, article_id: str, quads: Iterable[ox.Quad]) -> None:
     """Put an article's graph in place of any earlier version, in one transaction."""
     graph = graph_iri(article_id)
+    if isinstance(store, RemoteStore):
+        store.put_graph(graph, quads)
+        return
     body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
     update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
     store.update(update)
 
 
-def start_run(store: ox.Store) -> str:
+def start_run(store: AnyStore) -> str:
     """Record an ingestion run as a prov:Activity (in the runs graph) and return its IRI; each
     article graph it writes says `prov:wasGeneratedBy` it."""
     from uuid import uuid4
@@ -113,7 +130,7 @@ def start_run(store: ox.Store) -> str:
     return run
 
 
-def finish_run(store: ox.Store, run: str, articles: int) -> None:
+def finish_run(store: AnyStore, run: str, articles: int) -> None:
     from kg.namespaces import PROV
 
     _record_run(
@@ -137,13 +154,13 @@ def _typed_literal(value: str, datatype: str) -> ox.Literal:
 
 
 def _record_run(
-    store: ox.Store, run: str, facts: list[tuple[str, ox.NamedNode | ox.Literal]]
+    store: AnyStore, run: str, facts: list[tuple[str, ox.NamedNode | ox.Literal]]
 ) -> None:
     graph, node = ox.NamedNode(RUNS_GRAPH), ox.NamedNode(run)
     store.extend([ox.Quad(node, ox.NamedNode(p), o, graph) for p, o in facts])
 
 
-def article_count(store: ox.Store) -> int:
+def article_count(store: AnyStore) -> int:
     result = store.query(
         "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a <https://schema.org/NewsArticle> } }"
     )

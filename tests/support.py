@@ -111,3 +111,22 @@ def examples_by_id() -> dict[str, str]:
     from kg.records import Article
 
     return {a.id: a.text for a in read_paths([EXAMPLES]) if isinstance(a, Article)}
+
+
+def article_quads(store: Any) -> set[str]:
+    """The store's article graphs as N-Quads lines, without what differs from run to run (the
+    ingestion run's IRI and times), so stores built in different ways can be compared."""
+    import pyoxigraph as ox
+
+    from kg.namespaces import REFERENCE_GRAPH, PROV
+    from kg.store import RUNS_GRAPH
+
+    skipped_graphs = {REFERENCE_GRAPH, RUNS_GRAPH}
+    generated_by = str(PROV.wasGeneratedBy)
+    return {
+        str(quad)
+        for quad in store.quads_for_pattern(None, None, None, None)
+        if isinstance(quad.graph_name, ox.NamedNode)
+        and quad.graph_name.value not in skipped_graphs
+        and quad.predicate.value != generated_by
+    }
