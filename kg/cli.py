@@ -148,9 +148,18 @@ def ingest(
         fail("--scheduler is for --engine dask", 2)
 
     db = _open(store)
+    total = None
+    if err.is_terminal:  # a total for the bar's time left: reading is ~1/60 of the work
+        from kg.read import ReadProblem, read_paths
+
+        with err.status("counting articles…"):
+            total = sum(
+                not isinstance(item, ReadProblem)
+                for item in read_paths(paths, published=_published(published))
+            )
     started = time.perf_counter()
     with _progress() as progress:
-        task = progress.add_task("ingesting", total=None, rate="")
+        task = progress.add_task("ingesting", total=total, rate="")
 
         def advance(summary: IngestSummary) -> None:
             done = summary.articles + summary.already

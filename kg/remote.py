@@ -175,6 +175,9 @@ class RemoteStore:
                 graph if graph is not None else ox.DefaultGraph(),
             )
 
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return self.quads_for_pattern(None, None, None, None)
+
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         solutions = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert isinstance(solutions, ox.QuerySolutions)

@@ -118,7 +118,7 @@ def article_quads(store: Any) -> set[str]:
     ingestion run's IRI and times), so stores built in different ways can be compared."""
     import pyoxigraph as ox
 
-    from kg.namespaces import REFERENCE_GRAPH, PROV
+    from kg.namespaces import PROV, REFERENCE_GRAPH
     from kg.store import RUNS_GRAPH
 
     skipped_graphs = {REFERENCE_GRAPH, RUNS_GRAPH}

@@ -133,6 +133,14 @@ def test_the_cli_queries_a_server(server: str):
     )
     assert isinstance(construct, list) and len(construct) == 3
     assert all(isinstance(t, ox.Triple) for t in construct)
+    for command in (
+        ["export", "events"],
+        ["export", "--format", "nquads"],
+        ["stats"],
+        ["validate"],
+    ):
+        result = CliRunner().invoke(app, [*command, "--store", server])
+        assert result.exit_code == 0, (command, result.output)
 
 
 def test_an_unreachable_server_is_a_clear_error():
