@@ -84,10 +84,18 @@ def parameters(store: Any) -> dict[str, str]:
           FILTER(STR(?c1) < STR(?c2)) } } GROUP BY ?c1 ?c2 ORDER BY DESC(?n) LIMIT 1""",
     )
     c1, c2, _ = second.rows[0]  # type: ignore[union-attr]
+    pair = run_select(
+        store,
+        """PREFIX dk: <https://w3id.org/dipkg/ontology#>
+        SELECT ?a1 ?a2 (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g {
+          ?e a dk:Meeting ; dk:participation ?a , ?b . ?a dk:agent ?a1 . ?b dk:agent ?a2
+          FILTER(STR(?a1) < STR(?a2)) } } GROUP BY ?a1 ?a2 ORDER BY DESC(?n) LIMIT 1""",
+    )
+    actor1, actor2, _ = pair.rows[0]  # type: ignore[union-attr]
     return {
         "actor": str(agent),
-        "actor1": str(agent),
-        "actor2": str(agent),
+        "actor1": str(actor1),
+        "actor2": str(actor2),
         "country": str(country),
         "country1": str(c1),
         "country2": str(c2),
