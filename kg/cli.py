@@ -34,6 +34,10 @@ StoreOption = Annotated[
 ]
 
 
+SHOWN_PROBLEMS = 50
+"""Skipped inputs listed one by one; beyond that they are counted by reason."""
+
+
 def fail(message: str, code: int = 1) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
@@ -135,7 +139,6 @@ def ingest(
     """Extract events from articles and store them. Re-ingesting an article replaces it; an
     interrupted run, run again, continues without redoing or duplicating work."""
     import time
-    from collections import Counter
 
     from kg.engines import ENGINES, EngineError
     from kg.ingest import IngestSummary
@@ -166,8 +169,14 @@ def ingest(
             rate = done / max(time.perf_counter() - started, 1e-6)
             progress.update(task, completed=done, rate=f"{rate:.0f} articles/s")
 
+        shown = [0]
+
         def problem(item: object) -> None:
-            err.print(f"[red]skipped[/] {item}", highlight=False, soft_wrap=True)
+            shown[0] += 1
+            if shown[0] <= SHOWN_PROBLEMS:
+                err.print(f"[red]skipped[/] {item}", highlight=False, soft_wrap=True)
+            elif shown[0] == SHOWN_PROBLEMS + 1:
+                err.print("[red]…[/] more skipped inputs are counted, not listed (see below)")
 
         try:
             summary = run(
@@ -191,12 +200,11 @@ def ingest(
         f"{events['call']} calls; {summary.merged} joined an occasion reported by another "
         f"article)"
         + (f"; {summary.already} already stored" if summary.already else "")
-        + (f"; {len(summary.problems)} skipped" if summary.problems else ""),
+        + (f"; {summary.problem_count} skipped" if summary.problem_count else ""),
         highlight=False,
     )
-    if summary.problems:
-        reasons = Counter(p.message.split(":")[0] for p in summary.problems)
-        for reason, count in reasons.most_common(5):
+    if summary.problem_count:
+        for reason, count in summary.reasons.most_common(8):
             err.print(f"  {count} skipped: {reason}", highlight=False)
         raise typer.Exit(1)
 
@@ -702,7 +710,25 @@ def reference_stats(
 
 
 def main() -> None:
-    app()
+    """The `kg` command: the app, with an unexpected error told in one line instead of a
+    traceback (KG_DEBUG=1 shows it). Stored data stays whole: each article is one transaction."""
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted: what was stored so far is kept; run the command again to continue")
+        sys.exit(130)
+    except Exception as error:
+        if os.environ.get("KG_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(error).__name__}: {error}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        err.print("please report it with the command you ran (KG_DEBUG=1 shows the traceback)")
+        sys.exit(70)
 
 
 if __name__ == "__main__":

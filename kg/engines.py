@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -57,9 +58,19 @@ def local_extractions(articles: Iterable[Article], jobs: int) -> Iterator[list[R
 
     for lang in SUPPORTED_LANGS:
         load_lexicon(lang)  # loaded once here, shared by the forked workers
+    # Pool.imap reads its input as fast as it can; the semaphore holds the reading back to a
+    # few chunks per worker ahead of the results, so memory stays flat on any input size.
+    ahead = threading.BoundedSemaphore(4 * CHUNK * jobs)
+
+    def throttled() -> Iterator[Article]:
+        for article in articles:
+            ahead.acquire()
+            yield article
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(jobs) as pool:
-        for result in pool.imap(extract_one, articles, chunksize=CHUNK):
+        for result in pool.imap(extract_one, throttled(), chunksize=CHUNK):
+            ahead.release()
             yield [result]
 
 

@@ -31,6 +31,9 @@ from kg.store import AnyStore, ensure_reference, finish_run, replace_graph, star
 
 __all__ = ["EngineError", "IngestSummary", "fingerprint", "ingest"]
 
+KEPT_PROBLEMS = 1000
+"""Problems kept in the summary; a million bad lines are counted, not kept."""
+
 
 @dataclass
 class IngestSummary:
@@ -40,6 +43,15 @@ class IngestSummary:
     events: Counter[str] = field(default_factory=Counter)
     merged: int = 0
     problems: list[ReadProblem] = field(default_factory=list)
+    """The first `KEPT_PROBLEMS` problems; all are counted in `problem_count` and `reasons`."""
+    problem_count: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def add_problem(self, problem: ReadProblem) -> None:
+        self.problem_count += 1
+        self.reasons[problem.reason] += 1
+        if len(self.problems) < KEPT_PROBLEMS:
+            self.problems.append(problem)
 
     @property
     def event_count(self) -> int:
@@ -94,7 +106,7 @@ def ingest(
     prints: dict[str, str] = {}
 
     def problem(item: ReadProblem) -> None:
-        summary.problems.append(item)
+        summary.add_problem(item)
         if on_problem:
             on_problem(item)
 

@@ -56,10 +56,13 @@ def graph_iri(article_id: str) -> str:
 
 
 def _safe(text: str) -> str:
-    """An IRI-safe segment that keeps ids readable."""
+    """An IRI-safe segment that keeps ids readable: letters and digits of any script stay,
+    anything else (spaces, '>', controls, bidi marks) is percent-encoded as UTF-8."""
     return re.sub(
         r"[^A-Za-z0-9._~-]",
-        lambda m: f"%{ord(m.group()) & 0xFF:02X}" if ord(m.group()) < 128 else m.group(),
+        lambda m: m.group()
+        if m.group().isalnum()
+        else "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8", "surrogatepass")),
         text,
     )
 

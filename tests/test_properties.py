@@ -235,20 +235,38 @@ def noise(lang: str) -> st.SearchStrategy[str]:
     )
 
 
+CONJUNCTIONS = {"ar": [" و", "، و", " و "], "en": [" and ", ", "], "fr": [" et ", ", "]}
+PARTICIPANT_CUES = {
+    "ar": ["بحضور", "بمعية", "الوفد المرافق", "ونظيره", "الجانبان", "سموه", "فخامته"],
+    "en": ["in the presence of", "accompanied by", "his counterpart", "the two sides", "he"],
+    "fr": ["en présence de", "accompagné de", "son homologue", "les deux parties", "il"],
+}
+
+
+def participants(lang: str) -> st.SearchStrategy[str]:
+    """One to three actors joined as news text lists them ("X, Y and Z")."""
+    return st.tuples(
+        st.lists(actor(lang), min_size=1, max_size=3), st.sampled_from(CONJUNCTIONS[lang])
+    ).map(lambda p: p[1].join(p[0]))
+
+
 def clause(lang: str) -> st.SearchStrategy[str]:
-    """Subject, trigger, object, place and date in a random order, with noise between."""
+    """Subject, trigger and object, with places, dates, attendees, companions, counterparts and
+    (in a noisy clause) stray words and characters inserted anywhere."""
     place = st.tuples(
         st.sampled_from(PLACE_PREPOSITIONS[lang]),
         st.one_of(words(lang, "city"), words(lang, "country")),
     ).map(" ".join)
-    core = st.tuples(actor(lang), words(lang, "trigger"), actor(lang)).map(list)
-    extras = st.lists(st.one_of(place, date_phrase(lang), noise(lang)), max_size=4)
+    cued = st.tuples(st.sampled_from(PARTICIPANT_CUES[lang]), participants(lang)).map(" ".join)
+    core = st.tuples(participants(lang), words(lang, "trigger"), participants(lang)).map(list)
+    tidy = st.one_of(place, date_phrase(lang), cued, st.sampled_from(PARTICIPANT_CUES[lang]))
 
     @st.composite
     def build(draw: st.DrawFn) -> str:
         parts: list[str] = draw(core)
-        for extra in draw(extras):
-            parts.insert(draw(st.integers(0, len(parts))), extra)
+        extra = st.one_of(tidy, noise(lang)) if draw(st.booleans()) else tidy
+        for piece in draw(st.lists(extra, max_size=4)):
+            parts.insert(draw(st.integers(0, len(parts))), piece)
         joiner = draw(st.sampled_from([" ", " ", " ", "  ", "\u00a0", " \u200f"]))
         end = draw(st.sampled_from([".", ".", "،", "!", "", "\n"]))
         return joiner.join(parts) + end
