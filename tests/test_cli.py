@@ -106,3 +106,74 @@ def test_viz_writes_offline_html(example_store_dir, tmp_path):
     assert result.exit_code == 0 and str(out.resolve()) in result.output.replace("\n", "")
     html = out.read_text(encoding="utf-8")
     assert "cdn" not in html.lower() or "https://cdn" not in html
+
+
+def test_a_batch_of_hostile_files_is_ingested_or_refused_in_words(tmp_path):
+    """Every kind of bad input in one batch: the good articles are stored (SHACL-valid), each bad
+    one is named with its reason, nothing crashes and nothing is half-written."""
+    import json as js
+
+    ar = "استقبل الرئيس المصري اليوم في القاهرة وزير الخارجية الفرنسي وبحث معه العلاقات الثنائية."
+    fr = (
+        "Le président égyptien a reçu lundi au Caire le ministre français des Affaires "
+        "étrangères, avec qui il a évoqué la situation à Gaza."
+    )
+    files = {
+        "empty.txt": b"",
+        "blank.txt": b" \n\t \n",
+        "binary.json": bytes(range(256)) * 4,
+        "ar-1256.txt": ar.encode("cp1256"),
+        "fr-latin1.txt": fr.encode("latin-1"),
+        "broken.json": b'{"text": "abc", ',
+        "types.jsonl": b'{"text": 5}\n[]\n{"text": "x", "published": 20240101}\n',
+        "page.json": js.dumps(
+            {
+                "id": "page",
+                "lang": "ar",
+                "published": "2024-03-04",
+                "text": f"<html><script>alert('x')</script><p>{ar}</p></html>",
+            }
+        ).encode(),
+        # bidi embedding, zero-width joiners and a run of tatweel inside the sentence
+        "bidi.txt": (
+            "\u202b" + ar.replace("الرئيس", "الرئـــــــــــيس\u200d") + "\u202c"
+        ).encode(),
+        "long-token.txt": ("ب" * 100_000 + " " + ar + " " + "x" * 100_000).encode(),
+        "mixed.txt": "استقبل الرئيس المصري Abdel Fattah el-Sisi اليوم في Cairo وزير الخارجية الفرنسي.".encode(),
+        "huge.txt": (ar * 6_000_000)[: 50 * 2**20 // 2].encode(),  # ~50 MB
+        "nasty.jsonl": (
+            js.dumps({"id": "n\u0000>", "title": "t\ud800", "text": ar + " \u2028"}) + "\n"
+        ).encode(),
+    }
+    for name, data in files.items():
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(data)
+    store = tmp_path / "store"
+    result = CliRunner().invoke(
+        app, ["ingest", str(tmp_path / "in"), "--store", str(store), "--published", "2024-03-04"]
+    )
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in output
+    for name, reason in (
+        ("empty.txt", "the file is empty"),
+        ("blank.txt", "the file is empty"),
+        ("binary.json", "binary file"),
+        ("broken.json", "invalid JSON"),
+        ("types.jsonl:1", "'text' must be a string, found number"),
+        ("types.jsonl:2", "expected a JSON object, found array"),
+        ("types.jsonl:3", "unreadable publication date"),
+        ("huge.txt", "the article is 26,214,400 characters long, more than the"),
+    ):
+        assert f"{name}: {reason}" in output, name
+    assert "ingested 7 articles" in output and "8 skipped" in output
+    stored = CliRunner().invoke(app, ["export", "events", "--store", str(store)])
+    assert len(stored.output.splitlines()) == 7 and "alert" not in stored.output
+    # each readable article tells the same reception: all are found (merged into one occasion
+    # in the store, so counted here on the extractions)
+    extracted = CliRunner().invoke(
+        app, ["extract", str(tmp_path / "in"), "--published", "2024-03-04"]
+    )
+    records = [js.loads(line) for line in extracted.stdout.splitlines()]
+    assert len(records) == 7 and all(r["events"] for r in records), records
+    validate = CliRunner().invoke(app, ["validate", "--store", str(store)])
+    assert validate.exit_code == 0, validate.output

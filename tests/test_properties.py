@@ -243,6 +243,14 @@ PARTICIPANT_CUES = {
 }
 
 
+COMMON_TRIGGERS = {
+    "ar": ["استقبل", "التقى", "بحث مع", "زار", "وصل إلى", "أجرى اتصالا هاتفيا مع", "سيزور"],
+    "en": ["met", "met with", "received", "held talks with", "visited", "arrived in", "will visit"],
+    "fr": ["a reçu", "s'est entretenu avec", "a rencontré", "s'est rendu à", "en visite à"],
+}
+"""The triggers news text uses most (drawn as often as all the others together)."""
+
+
 def participants(lang: str) -> st.SearchStrategy[str]:
     """One to three actors joined as news text lists them ("X, Y and Z")."""
     return st.tuples(
@@ -258,7 +266,9 @@ def clause(lang: str) -> st.SearchStrategy[str]:
         st.one_of(words(lang, "city"), words(lang, "country")),
     ).map(" ".join)
     cued = st.tuples(st.sampled_from(PARTICIPANT_CUES[lang]), participants(lang)).map(" ".join)
-    core = st.tuples(participants(lang), words(lang, "trigger"), participants(lang)).map(list)
+    trigger = st.one_of(st.sampled_from(COMMON_TRIGGERS[lang]), words(lang, "trigger"))
+    target = st.one_of(participants(lang), words(lang, "country"), words(lang, "city"))
+    core = st.tuples(participants(lang), trigger, target).map(list)
     tidy = st.one_of(place, date_phrase(lang), cued, st.sampled_from(PARTICIPANT_CUES[lang]))
 
     @st.composite
@@ -274,18 +284,19 @@ def clause(lang: str) -> st.SearchStrategy[str]:
     return build()
 
 
+article_ids = st.one_of(
+    st.from_regex(r"[a-z]{2}-[0-9]{1,4}", fullmatch=True),
+    st.text(min_size=1, max_size=12),  # the "id" of a JSON record is any string (kg.read)
+)
+
+
 @st.composite
 def articles(draw: st.DrawFn, lang: str) -> Article:
     """A short article in one language: a few clauses, perhaps a headline and a date."""
     sentences = draw(st.lists(st.one_of(clause(lang), noise(lang)), min_size=1, max_size=4))
     text = draw(st.sampled_from([" ", "\n", "\n\n"])).join(sentences)
     return Article(
-        id=draw(
-            st.one_of(
-                st.from_regex(r"[a-z]{2}-[0-9]{1,4}", fullmatch=True),
-                st.text(min_size=1, max_size=12),  # ids of JSON records are free text
-            )
-        ),
+        id=draw(article_ids),
         text=text,
         title=draw(st.one_of(st.just(""), clause(lang))),
         lang=lang,
