@@ -139,7 +139,9 @@ def test_a_batch_of_hostile_files_is_ingested_or_refused_in_words(tmp_path):
             "\u202b" + ar.replace("الرئيس", "الرئـــــــــــيس\u200d") + "\u202c"
         ).encode(),
         "long-token.txt": ("ب" * 100_000 + " " + ar + " " + "x" * 100_000).encode(),
-        "mixed.txt": "استقبل الرئيس المصري Abdel Fattah el-Sisi اليوم في Cairo وزير الخارجية الفرنسي.".encode(),
+        "mixed.txt": (
+            "استقبل الرئيس المصري Abdel Fattah el-Sisi اليوم في Cairo وزير الخارجية الفرنسي."
+        ).encode(),
         "huge.txt": (ar * 6_000_000)[: 50 * 2**20 // 2].encode(),  # ~50 MB
         "nasty.jsonl": (
             js.dumps({"id": "n\u0000>", "title": "t\ud800", "text": ar + " \u2028"}) + "\n"
