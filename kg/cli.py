@@ -412,9 +412,11 @@ def import_rdf(
     """Load RDF files into the store (e.g. an export from another store). Named graphs are kept
     and replace graphs of the same name; triples of a triples format go into a graph named
     after the file."""
+    import pyoxigraph as ox
+
     from kg.formats import FormatError, read_quads
     from kg.namespaces import GRAPH
-    from kg.store import ensure_reference
+    from kg.store import ensure_reference, replace_named_graph
 
     loaded = []
     for path in files:
@@ -427,10 +429,14 @@ def import_rdf(
     db = _open(store)
     ensure_reference(db)
     for path, quads in loaded:
-        graphs = {q.graph_name for q in quads}
-        for graph in graphs:
-            db.remove_graph(graph) if db.contains_named_graph(graph) else None
-        db.extend(quads)
+        graphs: dict[Any, list[Any]] = {}
+        for quad in quads:
+            graphs.setdefault(quad.graph_name, []).append(quad)
+        for graph, members in graphs.items():
+            if isinstance(graph, ox.DefaultGraph):
+                db.extend(members)  # one transaction
+            else:
+                replace_named_graph(db, graph.value, members)
         out.print(f"{path}: {len(quads)} quads in {len(graphs)} graphs", highlight=False)
     db.flush()
 

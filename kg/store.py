@@ -99,7 +99,13 @@ def ensure_reference(store: AnyStore) -> bool:
 
 def replace_graph(store: AnyStore, article_id: str, quads: Iterable[ox.Quad]) -> None:
     """Put an article's graph in place of any earlier version, in one transaction."""
-    graph = graph_iri(article_id)
+    replace_named_graph(store, graph_iri(article_id), quads)
+
+
+def replace_named_graph(store: AnyStore, graph: str, quads: Iterable[ox.Quad]) -> None:
+    """Replace a named graph by these quads' triples in one transaction (one SPARQL update, or
+    one Graph Store Protocol PUT on a server): a killed process leaves the old or the new graph,
+    never a mix or nothing."""
     if isinstance(store, RemoteStore):
         store.put_graph(graph, quads)
         return
