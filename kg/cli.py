@@ -10,8 +10,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from kg.paths import DEFAULT_STORE
 
@@ -39,7 +41,7 @@ SHOWN_PROBLEMS = 50
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -85,7 +87,7 @@ def _articles(paths: list[str], published: date | None):  # type: ignore[no-unty
         for item in read_paths(paths, published=published):
             if isinstance(item, ReadProblem):
                 problems.append(item)
-                err.print(f"[red]skipped[/] {item}", highlight=False, soft_wrap=True)
+                err.print(f"[red]skipped[/] {escape(str(item))}", highlight=False, soft_wrap=True)
             else:
                 yield item
 
@@ -105,7 +107,9 @@ def _extractions(paths: list[str], published: date | None):  # type: ignore[no-u
                 yield extract(article)
             except UnsupportedLanguage as error:
                 problems.append(_problem(article.origin or article.id, str(error)))
-                err.print(f"[red]skipped[/] {article.origin or article.id}: {error}")
+                err.print(
+                    f"[red]skipped[/] {escape(article.origin or article.id)}: {escape(str(error))}"
+                )
 
     return generate(), problems
 
@@ -174,7 +178,7 @@ def ingest(
         def problem(item: object) -> None:
             shown[0] += 1
             if shown[0] <= SHOWN_PROBLEMS:
-                err.print(f"[red]skipped[/] {item}", highlight=False, soft_wrap=True)
+                err.print(f"[red]skipped[/] {escape(str(item))}", highlight=False, soft_wrap=True)
             elif shown[0] == SHOWN_PROBLEMS + 1:
                 err.print("[red]…[/] more skipped inputs are counted, not listed (see below)")
 
@@ -195,7 +199,7 @@ def ingest(
     elapsed = time.perf_counter() - started
     events = summary.events
     out.print(
-        f"ingested {summary.articles} articles into {store} in {elapsed:.1f} s: "
+        f"ingested {summary.articles} articles into {escape(store)} in {elapsed:.1f} s: "
         f"{summary.event_count} events ({events['meeting']} meetings, {events['visit']} visits, "
         f"{events['call']} calls; {summary.merged} joined an occasion reported by another "
         f"article)"
@@ -205,7 +209,7 @@ def ingest(
     )
     if summary.problem_count:
         for reason, count in summary.reasons.most_common(8):
-            err.print(f"  {count} skipped: {reason}", highlight=False)
+            err.print(f"  {count} skipped: {escape(reason)}", highlight=False)
         raise typer.Exit(1)
 
 
@@ -253,9 +257,8 @@ def _print_events(record: dict[str, Any]) -> None:
             for p in e["participants"]
         )
         place = e["place"]["label"] if e["place"] else ""
-        table.add_row(
-            e["type"], e["status"], e["date"] or "", place, people, ", ".join(e["topics"])
-        )
+        cells = (e["type"], e["status"], e["date"] or "", place, people, ", ".join(e["topics"]))
+        table.add_row(*map(Text, cells))
     out.print(table)
 
 
@@ -316,7 +319,7 @@ def query(
         if fmt == "table":
             table = RichTable(*result.columns, caption=f"{len(result.rows)} rows")
             for row in result.rows:
-                table.add_row(*["" if v is None else v for v in row])
+                table.add_row(*[Text("" if v is None else v) for v in row])
             out.print(table)
         else:
             sys.stdout.write(table_to(result, fmt))
@@ -385,21 +388,22 @@ def export(
             return
         write_network(network, output, fmt)
         err.print(
-            f"wrote {output}: {network.number_of_nodes()} nodes, {network.number_of_edges()} edges"
+            f"wrote {escape(str(output))}: {network.number_of_nodes()} nodes, "
+            f"{network.number_of_edges()} edges"
         )
         return
     if what == "events":
         if output:
             with output.open("w", encoding="utf-8") as handle:
                 count = write_jsonl(events_by_article(db), handle)
-            err.print(f"wrote {count} articles to {output}")
+            err.print(f"wrote {count} articles to {escape(str(output))}")
         else:
             write_jsonl(events_by_article(db), sys.stdout)
         return
     if output:
         with output.open("wb") as binary:
             dump_rdf(db, fmt, binary, include_reference=reference)
-        err.print(f"wrote {output}")
+        err.print(f"wrote {escape(str(output))}")
     else:
         dump_rdf(db, fmt, sys.stdout.buffer, include_reference=reference)
 
@@ -437,7 +441,9 @@ def import_rdf(
                 db.extend(members)  # one transaction
             else:
                 replace_named_graph(db, graph.value, members)
-        out.print(f"{path}: {len(quads)} quads in {len(graphs)} graphs", highlight=False)
+        out.print(
+            f"{escape(str(path))}: {len(quads)} quads in {len(graphs)} graphs", highlight=False
+        )
     db.flush()
 
 
@@ -524,7 +530,7 @@ def viz(
     path = write_view_html(db, filters, output)
     out.print(
         f"{filters.view} view: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
-        f" → {path.resolve()}",
+        f" → {escape(str(path.resolve()))}",
         highlight=False,
     )
 
@@ -598,7 +604,7 @@ def evaluate(
         for record in gold_records:
             article = article_from_record(record, f"{gold}:{record.get('id')}")
             if isinstance(article, ReadProblem):
-                err.print(f"[red]skipped[/] {article}")
+                err.print(f"[red]skipped[/] {escape(str(article))}")
                 continue
             predictions[article.id] = extraction_record(run_extract(article), scratch)["events"]
     from kg.lexicon import load_reference
@@ -729,7 +735,7 @@ def main() -> None:
         if os.environ.get("KG_DEBUG"):
             raise
         err.print(
-            f"[bold red]internal error:[/] {type(error).__name__}: {error}",
+            f"[bold red]internal error:[/] {type(error).__name__}: {escape(str(error))}",
             highlight=False,
             soft_wrap=True,
         )

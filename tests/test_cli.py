@@ -179,3 +179,22 @@ def test_a_batch_of_hostile_files_is_ingested_or_refused_in_words(tmp_path):
     assert len(records) == 7 and all(r["events"] for r in records), records
     validate = CliRunner().invoke(app, ["validate", "--store", str(store)])
     assert validate.exit_code == 0, validate.output
+
+
+def test_terminal_output_shows_user_text_verbatim(tmp_path):
+    """File names, record positions and query results are text, never console markup."""
+    path = tmp_path / "odd [red]name.json"
+    path.write_text('[{"id": "a", "text": ""}, {"id": "b", "text": " "}]')
+    result = CliRunner().invoke(app, ["ingest", str(path), "--store", str(tmp_path / "s")])
+    output = " ".join(result.output.split())
+    assert "odd [red]name.json [record 2]: the article text is empty" in output
+    query = CliRunner().invoke(
+        app,
+        [
+            "query",
+            'SELECT ("[bold]x[/bold] [link=http://e.org]y" AS ?v) {}',
+            "--store",
+            str(tmp_path / "s"),
+        ],
+    )
+    assert "[bold]x[/bold] [link=http://e.org]y" in query.output
