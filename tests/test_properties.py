@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings, target
 from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -56,6 +56,8 @@ LATIN = list("éèêëàâäîïôöûüçÉÈÊÀÂÇÔÎœŒæÆßẞİıñÑ"
 DIGITS = list("0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
 PUNCTUATION = list("«»“”„‘’`،؛؟–—‐‑.,;:!?'\"()-/")
 SPACES = [" ", " ", "\n", "\n\n", "\t", "\r\n", "\u00a0", "\u2009", "\u3000"]
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 odd_characters = st.sampled_from(
     ARABIC_LETTERS + HARAKAT + BIDI + INVISIBLE + LATIN + DIGITS + PUNCTUATION + SPACES
@@ -132,6 +134,7 @@ def vocabulary(lang: str) -> dict[str, list[str]]:
         "trigger": triggers,
         "weekday": sorted(language.weekdays),
         "month": sorted(language.months),
+        "hijri_month": sorted(language.hijri_months),
         "relative": sorted(language.relative_days),
         "period": sorted(language.periods),
         "cue": sorted(
@@ -180,44 +183,51 @@ def actor(lang: str) -> st.SearchStrategy[str]:
     country = words(lang, "country")
     if lang == "ar":
         forms = [
-            st.tuples(title, demonym).map(" ".join),  # «الرئيس المصري»
-            st.tuples(title, demonym, person).map(" ".join),
-            st.tuples(title, country).map(" ".join),  # «أمير قطر»
-            person,
             country,
+            st.tuples(title, demonym).map(" ".join),  # «الرئيس المصري»
+            st.tuples(title, country).map(" ".join),  # «أمير قطر»
+            st.tuples(title, demonym, person).map(" ".join),
+            person,
             title,
         ]
     elif lang == "en":
         forms = [
+            country,
             st.tuples(demonym, title).map(lambda p: f"the {p[0]} {p[1]}"),  # "the French President"
-            st.tuples(demonym, title, person).map(" ".join),
             st.tuples(title, country).map(lambda p: f"the {p[0]} of {p[1]}"),
             st.tuples(country, title).map(lambda p: f"{p[0]}'s {p[1]}"),
+            st.tuples(demonym, title, person).map(" ".join),
             person,
-            country,
             title,
         ]
     else:
         forms = [
-            st.tuples(title, demonym).map(lambda p: f"le {p[0]} {p[1]}"),
-            st.tuples(title, demonym, person).map(" ".join),
-            st.tuples(title, country).map(lambda p: f"le {p[0]} de {p[1]}"),
-            person,
             country,
+            st.tuples(title, demonym).map(lambda p: f"le {p[0]} {p[1]}"),
+            st.tuples(title, country).map(lambda p: f"le {p[0]} de {p[1]}"),
+            st.tuples(title, demonym, person).map(" ".join),
+            person,
             st.builds(lambda t: f"le {t}", title),
         ]
     return st.one_of(*forms)
 
 
 def date_phrase(lang: str) -> st.SearchStrategy[str]:
-    """ "on Monday", "on 3 March 2021", «يوم الأحد», "yesterday", "last week"…"""
+    """ "on Monday", "on 3 March 2021", «يوم 5 رمضان», "yesterday", "last week"…"""
     weekday, month = words(lang, "weekday"), words(lang, "month")
     day, year = st.integers(1, 31).map(str), st.integers(1990, 2030).map(str)
-    full = st.tuples(day, month, year).map(" ".join)
+    day_month = st.tuples(day, month).map(" ".join)
+    if lang == "ar":  # Hijri months, with or without a Hijri year
+        hijri = st.tuples(day, words(lang, "hijri_month")).map(" ".join)
+        day_month = st.one_of(day_month, hijri)
+        year = st.one_of(year, st.integers(1400, 1460).map(str))
+    dated = st.one_of(day_month, st.tuples(day_month, year).map(" ".join))
+    if lang == "ar":  # and in Arabic-Indic digits
+        dated = st.one_of(dated, dated.map(lambda d: d.translate(ARABIC_INDIC)))
     prefix = {"ar": "يوم ", "en": "on ", "fr": "le "}[lang]
     return st.one_of(
         weekday.map(lambda w: prefix + w),
-        full.map(lambda f: prefix + f),
+        dated.map(lambda d: prefix + d),
         st.tuples(month, day, year).map(lambda p: f"{p[0]} {p[1]}, {p[2]}"),
         words(lang, "relative"),
         words(lang, "period"),
@@ -241,8 +251,6 @@ PARTICIPANT_CUES = {
     "en": ["in the presence of", "accompanied by", "his counterpart", "the two sides", "he"],
     "fr": ["en présence de", "accompagné de", "son homologue", "les deux parties", "il"],
 }
-
-
 COMMON_TRIGGERS = {
     "ar": ["استقبل", "التقى", "بحث مع", "زار", "وصل إلى", "أجرى اتصالا هاتفيا مع", "سيزور"],
     "en": ["met", "met with", "received", "held talks with", "visited", "arrived in", "will visit"],
@@ -267,8 +275,8 @@ def clause(lang: str) -> st.SearchStrategy[str]:
     ).map(" ".join)
     cued = st.tuples(st.sampled_from(PARTICIPANT_CUES[lang]), participants(lang)).map(" ".join)
     trigger = st.one_of(st.sampled_from(COMMON_TRIGGERS[lang]), words(lang, "trigger"))
-    target = st.one_of(participants(lang), words(lang, "country"), words(lang, "city"))
-    core = st.tuples(participants(lang), trigger, target).map(list)
+    visited = st.one_of(participants(lang), words(lang, "country"), words(lang, "city"))
+    core = st.tuples(participants(lang), trigger, visited).map(list)
     tidy = st.one_of(place, date_phrase(lang), cued, st.sampled_from(PARTICIPANT_CUES[lang]))
 
     @st.composite
@@ -292,15 +300,20 @@ article_ids = st.one_of(
 
 @st.composite
 def articles(draw: st.DrawFn, lang: str) -> Article:
-    """A short article in one language: a few clauses, perhaps a headline and a date."""
-    sentences = draw(st.lists(st.one_of(clause(lang), noise(lang)), min_size=1, max_size=4))
+    """A short article in one language: a clause, then more clauses or noise, perhaps a headline
+    and a publication date."""
+    sentences = [
+        draw(clause(lang)),
+        *draw(st.lists(st.one_of(clause(lang), noise(lang)), max_size=3)),
+    ]
     text = draw(st.sampled_from([" ", "\n", "\n\n"])).join(sentences)
     return Article(
         id=draw(article_ids),
         text=text,
         title=draw(st.one_of(st.just(""), clause(lang))),
         lang=lang,
-        published=draw(st.none() | st.dates(date(1990, 1, 1), date(2035, 12, 31))),
+        # any date kg.read accepts: scraped metadata holds typos and placeholders (0001-01-01)
+        published=draw(st.none() | st.dates()),
         url=draw(st.none() | st.just("https://example.org/news/1")),
         source=draw(st.none() | st.sampled_from(["Agency", "وكالة"])),
     )
@@ -325,7 +338,7 @@ def by_graph(quads: list[ox.Quad]) -> dict[str, Graph]:
 # 1. The normaliser's offset map
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=1000, deadline=None, database=None)
 @given(text=hard_text, data=st.data())
 def test_normalised_offsets_point_back_to_the_original(text: str, data: st.DataObject) -> None:
     """Matching happens on the normalised text and evidence is quoted from the original, so the
@@ -381,7 +394,7 @@ def matcher_text(lang: str) -> st.SearchStrategy[str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@settings(max_examples=150, deadline=None, database=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(data=st.data())
 def test_lexicon_matches_are_in_range_sorted_and_disjoint(lang: str, data: st.DataObject) -> None:
     """Every later stage walks matches left to right and assumes one reading per span: matches
@@ -409,44 +422,60 @@ def test_lexicon_matches_are_in_range_sorted_and_disjoint(lang: str, data: st.Da
 
 Check = Callable[[Article, Extraction], None]
 
+REGRESSIONS = [
+    # kg.extract.dates._explicit: a Hijri day without a year takes the Hijri year of the
+    # publication date, and hijridate raises OverflowError outside 1924-08-01 … 2077-11-16
+    Article("hijri", "زار مصر 5 رمضان", lang="ar", published=date(1924, 7, 31)),
+    # kg.extract.dates.resolve: "yesterday" of 0001-01-01 is before date.min (OverflowError)
+    Article("min-date", "Macron visited Egypt yesterday", lang="en", published=date(1, 1, 1)),
+    Article("min-date", "Macron a visité l'Égypte hier", lang="fr", published=date(1, 1, 1)),
+    Article("min-date", "زار مصر أمس", lang="ar", published=date(1, 1, 1)),
+]
+"""The smallest failing articles the properties found; they run before the generated ones."""
 
-def _property(lang: str, check: Check, examples: int, with_events: Counter[str]) -> Callable:
-    """A hypothesis test of `check` over generated articles of one language, counting the
-    examples that produced events."""
+
+def _check_articles(lang: str, check: Check, examples: int) -> None:
+    """Run `check` on the extraction of generated articles of one language (after the known
+    failures); fail if no generated article produced an event, as the property would then hold
+    vacuously."""
+    with_events = Counter[bool]()
 
     @settings(max_examples=examples, deadline=None, database=None)
     @given(article=articles(lang))
     def run(article: Article) -> None:
         extraction = extract(article)
         event(f"{len(extraction.events)} events")
-        if extraction.events:
-            with_events[lang] += 1
+        target(float(len(extraction.events)), label="events")  # steer towards more events
+        if article not in REGRESSIONS:
+            with_events[bool(extraction.events)] += 1
         check(article, extraction)
 
-    return run
+    for known in REGRESSIONS:
+        if known.lang == lang:
+            run = example(article=known)(run)
+    run()
+    assert with_events[True] > 0, f"no generated {lang} article produced an event"
 
 
-def _run_over_languages(check: Check, examples: int) -> None:
-    """Run `check` on generated articles of each language; fail if no example of a language
-    produced an event (the property would then hold vacuously)."""
-    with_events: Counter[str] = Counter()
-    for lang in LANGS:
-        _property(lang, check, examples, with_events)()
-        assert with_events[lang] > 0, f"no generated {lang} article produced an event"
-
-
-def test_every_extraction_is_shacl_valid() -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_extraction_is_shacl_valid(lang: str) -> None:
     """Whatever the text, the extractor's output fits ontology/shapes.ttl: the graph of one
-    article alone has zero violations."""
+    article alone has zero violations (and every evidence span quotes the article verbatim,
+    which the shapes cannot check)."""
 
     def check(article: Article, extraction: Extraction) -> None:
+        for found in extraction.events:  # evidence is quoted verbatim from the article
+            for span in found.evidence:
+                assert 0 <= span.start < span.end <= len(article.text), span
+                assert article.text[span.start : span.end] == span.text, span
         violations = validate(rdflib_graph(extraction_quads(extraction)), graph=article.id)
         assert not violations, "\n".join(map(str, violations))
 
-    _run_over_languages(check, examples=40)
+    _check_articles(lang, check, examples=50)
 
 
-def test_export_then_import_is_isomorphic_in_every_format() -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_export_then_import_is_isomorphic_in_every_format(lang: str) -> None:
     """`kg export` / `kg import` lose nothing: an article's quads written in each format and read
     back are isomorphic, graph by graph (a triples format holds one graph, read into the
     article's graph name)."""
@@ -465,4 +494,4 @@ def test_export_then_import_is_isomorphic_in_every_format() -> None:
                 for name, graph in expected.items():
                     assert isomorphic(graph, actual[name]), (fmt, name)
 
-    _run_over_languages(check, examples=25)
+    _check_articles(lang, check, examples=40)

@@ -63,13 +63,13 @@ def _explicit(month: Match, text: str, published: date | None) -> DateMention | 
     if day is None:
         return None
     hijri = month.kind == "hijri_month"
-    if year is None:
-        if published is None:
-            return None
-        year = _hijri_year(published) if hijri else published.year
     try:
+        if year is None:
+            if published is None:
+                return None
+            year = _hijri_year(published) if hijri else published.year
         when = _from_hijri(year, int(month.key), day) if hijri else date(year, int(month.key), day)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError):  # outside the Umm al-Qura table (1924–2077) or no such day
         return None
     end = month.end
     return DateMention(month.start, end, "explicit", 0, when)
@@ -100,11 +100,14 @@ def resolve(mention: DateMention, published: date | None, planned: bool) -> date
         return mention.explicit
     if published is None:
         return None
-    if mention.kind == "reldate":
-        return published + timedelta(days=mention.value)
-    if mention.kind == "weekday":
-        delta = (published.weekday() - mention.value) % 7
-        if planned:
-            return published + timedelta(days=(mention.value - published.weekday()) % 7)
-        return published - timedelta(days=delta)
+    try:
+        if mention.kind == "reldate":
+            return published + timedelta(days=mention.value)
+        if mention.kind == "weekday":
+            delta = (published.weekday() - mention.value) % 7
+            if planned:
+                return published + timedelta(days=(mention.value - published.weekday()) % 7)
+            return published - timedelta(days=delta)
+    except OverflowError:  # "yesterday" of 0001-01-01: a placeholder date, not a day
+        return None
     return None
