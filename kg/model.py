@@ -60,9 +60,11 @@ def _safe(text: str) -> str:
     anything else (spaces, '>', controls, bidi marks) is percent-encoded as UTF-8."""
     return re.sub(
         r"[^A-Za-z0-9._~-]",
-        lambda m: m.group()
-        if m.group().isalnum()
-        else "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8", "surrogatepass")),
+        lambda m: (
+            m.group()
+            if m.group().isalnum()
+            else "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8", "surrogatepass"))
+        ),
         text,
     )
 

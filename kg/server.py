@@ -21,15 +21,22 @@ One process, one store, read-only by default. Routes:
 * ``/graph?view=…`` — the interactive graph views of :mod:`kg.views` (501 while it is absent).
 
 Limits: each query runs in a worker thread and answers 503 after ``timeout_s`` seconds (the
-worker finishes in the background; at most :data:`MAX_RUNNING_QUERIES` run at once, more are
-answered 503 at once); results stop after ``max_rows`` rows (or triples) with the header
-``X-Result-Truncated: true``; request bodies above ``max_body`` bytes get 413.
+worker finishes in the background); at most :data:`MAX_RUNNING_QUERIES` run at once, and more
+wait for a free one (within the same ``timeout_s``) in a queue of at most :data:`MAX_WAITING`,
+beyond which they are answered 503 at once; results stop after ``max_rows`` rows (or triples)
+with the header ``X-Result-Truncated: true``; request bodies above ``max_body`` bytes get 413,
+and addresses (path and query string) longer than that get 414.
+The server never fetches from the network: queries with ``SERVICE`` (federated query) and
+updates with ``LOAD`` or ``SERVICE`` are refused with 403 (:func:`fetches_remote`).
 
 Every response carries a Content-Security-Policy (``default-src 'none'`` plus exactly what each
 page needs: its inline style and script pinned by hash), ``X-Content-Type-Options: nosniff``,
 ``Referrer-Policy: no-referrer`` and ``X-Frame-Options: DENY``. No file is served from disk.
 When it listens on a loopback address, requests whose Host header names another host are refused
-(DNS rebinding), and updates from a browser page of another origin are refused (CSRF).
+(DNS rebinding), and updates from a browser page of another origin are refused (CSRF). Requests
+a browser says come from a page of another site or origin (``Sec-Fetch-Site``) are refused
+with 403 unless they open a page (a link followed, GET): another site's page cannot make the
+browser run queries here behind the user's back (through images, scripts or fetch).
 
 Oxigraph's read-only mode does not follow writes of another process: stop the server (or restart
 it) around ``kg ingest``.
@@ -38,6 +45,7 @@ it) around ``kg ingest``.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import html
 import ipaddress
@@ -66,10 +74,14 @@ from kg.queries import NamedQuery, ParameterError, bind, named_queries
 from kg.store import article_count, open_store
 from kg.viz import csp_hash, safe_json
 
-__all__ = ["MAX_RUNNING_QUERIES", "create_app", "is_loopback", "serve"]
+__all__ = ["MAX_RUNNING_QUERIES", "MAX_WAITING", "create_app", "is_loopback", "serve"]
 
 MAX_RUNNING_QUERIES = 4
 """Queries (and page computations) running at once; timed-out ones count until they finish."""
+MAX_WAITING = 256
+"""Requests waiting for one of those slots; beyond them the server answers 503 at once."""
+MIN_MAX_TARGET = 16_384
+"""The longest request target (path and query) is max_body bytes, but never less than this."""
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 GRAPH_VIEWS = ("countries", "actors", "events", "topics")
 
@@ -205,13 +217,16 @@ _TOKEN = re.compile(
                   |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
       | (?P<comment>\#[^\n\r]*)
       | (?P<var>[?$]\w+)
-      | (?P<word>[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]*|[A-Za-z_][\w-]*)
+      | (?P<word>(?:[A-Za-z_][\w.-]*)?:(?:[\w.:-]|%[0-9A-Fa-f]{2}|\\[_~.!$&'()*+,;=/?\#@%-])*
+                |[A-Za-z_][\w-]*)
       | (?P<other>[^<'"#?$:A-Za-z_]+|.)""",
     re.VERBOSE | re.DOTALL,
 )
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
+REMOTE_KEYWORDS = frozenset({"SERVICE", "LOAD"})
+"""Keywords that make Oxigraph fetch from the network (federated query, LOAD of a URL)."""
 
 
 def _tokens(text: str) -> Iterable[tuple[str, str]]:
@@ -248,6 +263,62 @@ def is_update(text: str) -> bool:
     return bool(words) and words[0] in UPDATE_KEYWORDS
 
 
+FETCH_REFUSED = (
+    "SERVICE and LOAD are not allowed: this server does not fetch from other servers or files"
+)
+_OPERAND_BEFORE = frozenset("(,=!&|+-*/<^")
+"""After one of these, a "<" can only open an IRI (an operand is expected)."""
+
+
+def fetches_remote(text: str) -> bool:
+    """Whether a query or update may ask the store to fetch from the network: SERVICE (Oxigraph
+    sends the pattern to that address) or LOAD.
+
+    Conservative: inside parentheses after an operand, Oxigraph reads "<" as less-than, so
+    ``FILTER(1<2)SERVICE#>`` is not one IRI but a comparison, the keyword and a comment; a
+    lexer cannot tell without parsing, so both readings are followed, and a text too tangled to
+    follow within a budget of work proportional to its length counts as fetching."""
+    budget = 4 * len(text) + 10_000  # characters lexed over all readings
+    # open brackets as interned stacks: number -> (innermost bracket, enclosing stack's number)
+    stacks: list[tuple[str, int]] = [("", 0)]
+    interned: dict[tuple[str, int], int] = {}
+    seen: set[tuple[int, int, bool]] = set()
+    pending: list[tuple[int, int, bool]] = [(0, 0, False)]
+    while pending:
+        pos, stack, after_operand = pending.pop()
+        while pos < len(text):
+            if (pos, stack, after_operand) in seen:
+                break  # this reading joins one already followed
+            seen.add((pos, stack, after_operand))
+            match = _TOKEN.match(text, pos)
+            assert match is not None  # the last alternative matches any character
+            kind, token = match.lastgroup or "other", match.group()
+            budget -= len(token)
+            if budget < 0:
+                return True
+            if kind == "iri" and stacks[stack][0] == "(" and after_operand:
+                pending.append((pos + 1, stack, False))  # the other reading: less-than
+            if kind == "word" and token.upper() in REMOTE_KEYWORDS:
+                return True
+            if kind == "other":
+                for char in token:
+                    if char in "({[":
+                        key = (char, stack)
+                        if key not in interned:
+                            interned[key] = len(stacks)
+                            stacks.append(key)
+                        stack = interned[key]
+                    elif char in ")}]":
+                        stack = stacks[stack][1]
+                last = token.rstrip()[-1:]
+                if last:
+                    after_operand = last not in _OPERAND_BEFORE
+            elif kind != "comment":
+                after_operand = True
+            pos = match.end()
+    return False
+
+
 def has_from(text: str) -> bool:
     """Whether a query names its default graph (FROM, not FROM NAMED)."""
     words = _keywords(text)
@@ -272,16 +343,83 @@ class Answer:
 
 
 class Runner:
-    """Runs blocking work in a daemon thread and gives up waiting after the timeout."""
+    """Runs blocking work in a daemon thread and gives up waiting after the timeout.
 
-    def __init__(self, timeout_s: float, slots: int = MAX_RUNNING_QUERIES) -> None:
+    At most `slots` pieces of work run at once (one that timed out keeps its slot until it
+    finishes: Oxigraph cannot stop a query). Requests beyond that wait, without blocking the
+    event loop, in a queue of at most `max_waiting`, first come first served; the timeout
+    covers both the wait and the work. A request that finds the queue full is answered 503
+    at once."""
+
+    def __init__(
+        self, timeout_s: float, slots: int = MAX_RUNNING_QUERIES, max_waiting: int = MAX_WAITING
+    ) -> None:
+        if slots < 1 or max_waiting < 0:
+            raise ValueError("slots must be at least 1 and max_waiting not negative")
         self.timeout_s = timeout_s
-        self._slots = threading.BoundedSemaphore(slots)
+        self.slots = slots
+        self.max_waiting = max_waiting
+        self._lock = threading.Lock()  # slots are given back by worker threads
+        self._running = 0
+        self._waiting: collections.deque[_Ticket] = collections.deque()
+
+    @property
+    def running(self) -> int:
+        return self._running
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    async def _acquire(self, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._running < self.slots and not self._waiting:
+                self._running += 1
+                return
+            if len(self._waiting) >= self.max_waiting:
+                raise Problem(
+                    503,
+                    f"the server is busy: {self._running} queries are running and "
+                    f"{len(self._waiting)} waiting; try again in a moment",
+                )
+            ticket = _Ticket(loop, loop.create_future())
+            self._waiting.append(ticket)
+        try:
+            await asyncio.wait_for(ticket.future, max(deadline - loop.time(), 0.0))
+        except BaseException as error:  # timed out, or the request was cancelled
+            with self._lock:
+                granted = ticket not in self._waiting
+                if not granted:
+                    self._waiting.remove(ticket)
+            if granted:  # a slot was handed over just as it gave up: pass it on
+                self._release()
+            if isinstance(error, TimeoutError):
+                raise Problem(
+                    503,
+                    f"the server was busy with other queries for {self.timeout_s:g} s; "
+                    "try again in a moment",
+                ) from None
+            raise
+
+    def _release(self) -> None:
+        """Give a slot back: to the first request still waiting, else to the pool."""
+        while True:
+            with self._lock:
+                if not self._waiting:
+                    self._running -= 1
+                    return
+                ticket = self._waiting.popleft()  # the slot is now the ticket's
+            try:
+                ticket.loop.call_soon_threadsafe(_wake, ticket.future)
+                return
+            except RuntimeError:  # its event loop is closed: nobody waits there any more
+                continue
 
     async def run(self, work: Callable[[], T]) -> T:
-        if not self._slots.acquire(blocking=False):
-            raise Problem(503, "the server is busy with other queries; try again in a moment")
         loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        await self._acquire(deadline)
         future: asyncio.Future[T] = loop.create_future()
 
         def deliver(result: T | None, error: BaseException | None) -> None:
@@ -301,19 +439,36 @@ class Runner:
                 error = caught
                 _release_frames(caught)
             finally:
-                self._slots.release()
+                self._release()
             with contextlib.suppress(RuntimeError):  # the loop is closed: the server stopped
                 loop.call_soon_threadsafe(deliver, result, error)
 
-        threading.Thread(target=target, name="kg-query", daemon=True).start()
         try:
-            return await asyncio.wait_for(future, self.timeout_s)
+            threading.Thread(target=target, name="kg-query", daemon=True).start()
+        except BaseException:
+            self._release()
+            raise
+        try:
+            return await asyncio.wait_for(future, max(deadline - loop.time(), 0.0))
         except TimeoutError:
             raise Problem(
                 503,
                 f"the query took longer than {self.timeout_s:g} s and was abandoned; "
                 "narrow it down (fewer patterns, a LIMIT) and try again",
             ) from None
+
+
+@dataclass(eq=False)
+class _Ticket:
+    """A request waiting for a slot: its event loop and the future that wakes it."""
+
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[None]
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _release_frames(error: BaseException) -> None:
@@ -400,6 +555,24 @@ def _bytes(data: bytes | None) -> bytes:
     return data or b""
 
 
+_JSON_ESCAPES = (
+    (b"<", b"\\u003c"),
+    (b">", b"\\u003e"),
+    (b"&", b"\\u0026"),
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
+)
+
+
+def _inert_json(body: bytes) -> bytes:
+    """JSON with <, >, & and the line separators written as \\u escapes: the same JSON, but
+    no markup even to a client that would sniff it as HTML or paste it into a page. (In JSON
+    these characters can only stand inside strings, where the escapes mean the same.)"""
+    for raw, escaped in _JSON_ESCAPES:
+        body = body.replace(raw, escaped)
+    return body
+
+
 def execute(
     store: ox.Store,
     text: str,
@@ -411,6 +584,8 @@ def execute(
     substitutions: Mapping[ox.Variable, Any] | None = None,
 ) -> Answer:
     """Run one query and serialize its results with pyoxigraph (blocking: call in a worker)."""
+    if fetches_remote(text):
+        raise Problem(403, FETCH_REFUSED)
     options = (dataset or Dataset()).options(text, union)
     try:
         result = store.query(text, substitutions=dict(substitutions or {}), **options)
@@ -418,11 +593,16 @@ def execute(
         raise Problem(400, f"the query is not valid SPARQL: {error}") from None
     if isinstance(result, ox.QueryBoolean):
         results_format = negotiation.results()
-        return Answer(_bytes(result.serialize(format=results_format)), results_format.media_type)
+        body = _bytes(result.serialize(format=results_format))
+        if results_format == R.JSON:
+            body = _inert_json(body)
+        return Answer(body, results_format.media_type)
     if isinstance(result, ox.QuerySolutions):
         results_format = negotiation.results()
         solutions, truncated = _capped_solutions(result, max_rows)
         body = _bytes(solutions.serialize(format=results_format))
+        if results_format == R.JSON:
+            body = _inert_json(body)
         return Answer(body, results_format.media_type, truncated)
     graph_format = negotiation.graph()
     triples = list(itertools.islice(result, max_rows + 1))
@@ -434,6 +614,8 @@ def execute(
             prefixes=prefixes if graph_format in (G.TURTLE, G.N3, G.RDF_XML) else None,
         )
     )
+    if graph_format == G.JSON_LD:
+        body = _inert_json(body)
     return Answer(body, graph_format.media_type, len(triples) > max_rows)
 
 
@@ -942,6 +1124,8 @@ class Service:
             raise Problem(400, "using-graph-uri and using-named-graph-uri are not supported")
 
         def work() -> None:
+            if fetches_remote(text):
+                raise Problem(403, FETCH_REFUSED)
             try:
                 self.store.update(text)
             except SyntaxError as error:
@@ -996,12 +1180,34 @@ def _same_origin(origin: str, request: Request) -> bool:
     )
 
 
+_HOST_HEADER = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9._~-]+))(?::[0-9]*)?")
+
+
 def _host_name(host_header: str) -> str:
-    """The host of a Host header, without port or IPv6 brackets."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    """The host of a Host header, without port or IPv6 brackets; "" when the header is not a
+    host and an optional port (e.g. ``127.0.0.1:80@evil.example``), which no name matches."""
+    match = _HOST_HEADER.fullmatch(host_header.strip().lower())
+    if match is None:
+        return ""
+    return match.group("ipv6") or match.group("name")
+
+
+def _from_another_site(scope: Scope) -> bool:
+    """Whether the browser says a page of another origin made this request for something
+    other than opening a page (Fetch Metadata; clients other than browsers send none)."""
+    headers = {
+        key: value.decode("latin-1").strip().lower()
+        for key, value in scope.get("headers", [])
+        if key in (b"sec-fetch-site", b"sec-fetch-mode", b"sec-fetch-dest")
+    }
+    if headers.get(b"sec-fetch-site", "none") in ("same-origin", "none"):
+        return False
+    opens_a_page = (
+        scope.get("method") == "GET"
+        and headers.get(b"sec-fetch-mode") == "navigate"
+        and headers.get(b"sec-fetch-dest", "document") == "document"
+    )
+    return not opens_a_page
 
 
 SECURITY_HEADERS = (
@@ -1013,12 +1219,20 @@ SECURITY_HEADERS = (
 
 
 class SecurityHeaders:
-    """ASGI middleware: security headers on every response (a handler's own CSP is kept) and,
-    when `allowed_hosts` is given, refusal of requests for other host names (DNS rebinding)."""
+    """ASGI middleware: security headers on every response (a handler's own CSP is kept),
+    when `allowed_hosts` is given, refusal of requests for other host names (DNS rebinding),
+    refusal of requests made by pages of other sites (:func:`_from_another_site`), and 414
+    for a request target (path and query) longer than `max_target` bytes."""
 
-    def __init__(self, app: ASGIApp, allowed_hosts: Collection[str] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_hosts: Collection[str] | None = None,
+        max_target: int | None = None,
+    ) -> None:
         self.app = app
         self.allowed_hosts = {h.lower().strip("[]") for h in allowed_hosts or ()} or None
+        self.max_target = max_target
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -1043,6 +1257,24 @@ class SecurityHeaders:
                     host = value.decode("latin-1")
             if _host_name(host) not in self.allowed_hosts:
                 response = _text(400, "this server answers only requests for its own host name")
+                await response(scope, receive, send_with_headers)
+                return
+        if _from_another_site(scope):
+            response = _text(
+                403,
+                "requests from pages of other sites are not allowed; open this server's pages "
+                "directly (a link to one is fine)",
+            )
+            await response(scope, receive, send_with_headers)
+            return
+        if self.max_target is not None:
+            target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            if target > self.max_target:
+                response = _text(
+                    414,
+                    f"the address is longer than {self.max_target:,} bytes; "
+                    "POST a long query (application/sparql-query) instead",
+                )
                 await response(scope, receive, send_with_headers)
                 return
         try:
@@ -1091,7 +1323,10 @@ def create_app(
         Route("/graph", service.graph, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={Problem: problem})
-    app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
+    # a query in the address may be as long as one in a body (small limits still leave room)
+    app.add_middleware(
+        SecurityHeaders, allowed_hosts=allowed_hosts, max_target=max(max_body, MIN_MAX_TARGET)
+    )
     app.state.store = store
     app.state.service = service
     return app
