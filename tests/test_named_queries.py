@@ -19,6 +19,7 @@ from kg.queries import NamedQuery, ParameterError, Table, bind, named_queries, r
 FIXTURE = Path(__file__).parent / "fixtures" / "queries.trig"
 ID = "https://w3id.org/dipkg/id/"
 EVENT = ID + "event/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PERSON = ID + "person/"
 COUNTRY = ID + "country/"
 ARTICLE = ID + "article/"
@@ -583,6 +584,30 @@ def test_actor_pair_meetings(store: ox.Store):
         ("1", "1", None, None, None, None, None, None, EG, FR),
     ]
     assert rows(select(store, "actor-pair-meetings", actor1=MACRON, actor2=SAFADI)) == []
+
+
+@covers("actor-pair-meetings")
+def test_actor_pair_meetings_with_an_undated_one_keeps_one_row():
+    """An undated meeting counts, but the first and last are the dated ones (MIN and MAX of a
+    group holding an unbound date are unbound in SPARQL: the query must not fall back to every
+    date)."""
+    mixed = ox.Store()
+    mixed.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    graph = ox.NamedNode(ARTICLE + "test-undated")
+    event, part1, part2 = (ox.NamedNode(EVENT + name) for name in ("u1", "u1/p1", "u1/p2"))
+    dk = "https://w3id.org/dipkg/ontology#"
+    mixed.extend(
+        ox.Quad(s, ox.NamedNode(dk + p) if p != "type" else ox.NamedNode(RDF_TYPE), o, graph)
+        for s, p, o in (
+            (event, "type", ox.NamedNode(dk + "Meeting")),
+            (event, "participation", part1),
+            (event, "participation", part2),
+            (part1, "agent", ox.NamedNode(SISI)),
+            (part2, "agent", ox.NamedNode(COLONNA)),
+        )
+    )
+    (row,) = rows(select(mixed, "actor-pair-meetings", actor1=SISI, actor2=COLONNA))
+    assert row[:3] == ("3", "1", "2022-11-07") and row[5] == "2023-05-10"
 
 
 # ---- every query
