@@ -17,6 +17,7 @@ import http.client
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -280,47 +281,95 @@ _TOKENS = re.compile(
       |(?P<other>.)""",
     re.X | re.S,
 )
-_CLAUSE_ENDS = {"WHERE", "FROM", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP"}
+_MODIFIERS = {"GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET", "VALUES"}
+
+
+@dataclass
+class _Select:
+    """One SELECT (the query or a subquery) while its tokens are read."""
+
+    depth: int
+    """Brace depth at the SELECT keyword; its WHERE body is one level deeper."""
+    state: str = "projection"  # then "body", then "modifiers"
+    parens: int = 0
+    keyword: str = ""
+    projected: list[int] = field(default_factory=list)
+    """Token positions of bound variables in the SELECT list."""
+    grouped: list[int] = field(default_factory=list)
+    """Token positions of bound variables in GROUP BY and ORDER BY."""
+    produced: set[str] = field(default_factory=set)
+    """Bound variables that subqueries of its body project (so they are in scope here)."""
 
 
 def substitute(query: str, bindings: dict[ox.Variable, Any]) -> str:
-    """The query with each bound variable replaced by its term, as SEP-0007 substitution would
-    bind it: in a SELECT list `?x` becomes `(term AS ?x)` so the column stays, in GROUP BY and
-    ORDER BY `(term)`, elsewhere the term. Strings, IRIs and comments are left untouched."""
+    """The query with each bound variable replaced by its term, as SEP-0007 substitution binds
+    it: in patterns and expressions the term; in a SELECT list `(term AS ?x)`, so the column
+    stays — unless a subquery of that SELECT already projects ?x, which then stays a variable;
+    in GROUP BY and ORDER BY likewise `(term)` or the variable. Strings, IRIs and comments are
+    left untouched."""
     values = {variable.value: str(term) for variable, term in bindings.items()}
-    out: list[str] = []
-    clause = ""  # SELECT, GROUP or ORDER while inside that clause's list
+    tokens = [(m.lastgroup or "other", m.group()) for m in _TOKENS.finditer(query)]
+    out = [text for _, text in tokens]
+    selects: list[_Select] = []
     depth = 0
-    after_as = False
-    previous_word = ""
-    for match in _TOKENS.finditer(query):
-        kind, text = match.lastgroup, match.group()
+
+    def finish(select: _Select) -> None:
+        for index in select.projected:
+            name = tokens[index][1][1:]
+            if name not in select.produced:
+                out[index] = f"({values[name]} AS {tokens[index][1]})"
+        for index in select.grouped:
+            name = tokens[index][1][1:]
+            if name not in select.produced:
+                out[index] = f"({values[name]})"
+        if selects:
+            names = {tokens[i][1][1:] for i in select.projected} | select.produced
+            selects[-1].produced |= names
+
+    after_as = False  # the previous significant token was the keyword AS
+    for index, (kind, text) in enumerate(tokens):
+        current = selects[-1] if selects else None
+        if kind == "comment" or text.isspace():
+            continue
+        was_after_as, after_as = after_as, kind == "word" and text.upper() == "AS"
         if kind == "word":
             upper = text.upper()
             if upper == "SELECT":
-                clause, depth = "SELECT", 0
-            elif upper == "BY" and previous_word in ("GROUP", "ORDER"):
-                clause, depth = previous_word, 0
-            elif upper in _CLAUSE_ENDS and depth == 0:
-                clause = ""
-            after_as = upper == "AS"
-            previous_word = upper
-        elif kind == "other":
-            if text == "(":
-                depth += 1
-            elif text == ")":
-                depth -= 1
-            elif text in "{}" and depth == 0:
-                clause = ""
-        elif kind == "var" and text[1:] in values and not after_as:
-            term = values[text[1:]]
-            if clause == "SELECT" and depth == 0:
-                text = f"({term} AS {text})"
-            elif clause in ("GROUP", "ORDER") and depth == 0:
-                text = f"({term})"
+                selects.append(_Select(depth))
+                continue
+            if current is not None and current.state == "modifiers" and upper in _MODIFIERS:
+                current.keyword = upper
+            continue
+        if kind == "other":
+            for char in text:
+                if char == "{":
+                    if current is not None and current.state == "projection":
+                        current.state = "body"
+                    depth += 1
+                elif char == "}":
+                    depth -= 1
+                    while selects and depth < selects[-1].depth:
+                        finish(selects.pop())  # the group holding the subquery closed
+                    if selects and selects[-1].state == "body" and depth == selects[-1].depth:
+                        selects[-1].state = "modifiers"
+                elif current is not None and current.state != "body":
+                    current.parens += (char == "(") - (char == ")")
+            continue
+        if kind != "var" or text[1:] not in values:
+            continue
+        if current is None or current.state == "body":
+            out[index] = values[text[1:]]
+        elif current.state == "projection":
+            if was_after_as:
+                current.produced.add(text[1:])  # (expression AS ?x): the query binds it itself
+            elif current.parens == 0:
+                current.projected.append(index)
             else:
-                text = term
-        if kind not in ("comment",) and not (kind == "other" and text.isspace()):
-            after_as = after_as and kind == "word"
-        out.append(text)
+                out[index] = values[text[1:]]
+        elif current.keyword in ("GROUP", "ORDER") and current.parens == 0:
+            current.grouped.append(index)
+        else:
+            out[index] = values[text[1:]]
+    while selects:
+        finish(selects.pop())
     return "".join(out)
