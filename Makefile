@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/kg viz --store $(STORE) --out $(STORE)/graph.html
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests tools
+	$(BIN)/ruff check kg tests tools bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy kg
