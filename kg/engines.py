@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -48,7 +47,10 @@ def extract_partition(articles: list[Article]) -> list[Result]:
 
 
 def local_extractions(articles: Iterable[Article], jobs: int) -> Iterator[list[Result]]:
-    """Extractions in `jobs` forked worker processes (lexicons loaded once, before forking)."""
+    """Extractions in `jobs` forked worker processes (lexicons loaded once, before forking),
+    sent in chunks from this thread with a few chunks per worker in flight: reading stays just
+    ahead of extraction, so memory is flat on any input, and an error here ends the pool at
+    once (no feeder thread left waiting)."""
     if jobs <= 1:
         for article in articles:
             yield [extract_one(article)]
@@ -58,20 +60,16 @@ def local_extractions(articles: Iterable[Article], jobs: int) -> Iterator[list[R
 
     for lang in SUPPORTED_LANGS:
         load_lexicon(lang)  # loaded once here, shared by the forked workers
-    # Pool.imap reads its input as fast as it can; the semaphore holds the reading back to a
-    # few chunks per worker ahead of the results, so memory stays flat on any input size.
-    ahead = threading.BoundedSemaphore(4 * CHUNK * jobs)
-
-    def throttled() -> Iterator[Article]:
-        for article in articles:
-            ahead.acquire()
-            yield article
-
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(jobs) as pool:
-        for result in pool.imap(extract_one, throttled(), chunksize=CHUNK):
-            ahead.release()
-            yield [result]
+        pending: deque[Any] = deque()
+        iterator = iter(articles)
+        while chunk := list(islice(iterator, CHUNK)):
+            pending.append(pool.apply_async(extract_partition, (chunk,)))
+            if len(pending) >= 4 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def dask_extractions(

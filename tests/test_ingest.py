@@ -167,3 +167,30 @@ def test_bad_lines_are_counted_in_flat_memory(tmp_path: Path):
         assert run.stderr.count("skipped") < 60  # 50 listed, then counted by reason
         peaks[count] = float(run.stdout.rsplit("PEAK", 1)[1])
     assert peaks[200_000] < peaks[2_000] + 20, peaks
+
+
+def test_a_store_failing_mid_run_ends_it_with_a_message(tmp_path: Path, monkeypatch):
+    """A store that stops answering (a server gone) ends the run at once with a message — the
+    worker pool does not hang — and what was written stays."""
+    import kg.ingest
+    from kg.remote import RemoteStoreError
+
+    corpus = _corpus(tmp_path / "c.jsonl", 400)
+    written = []
+    real = kg.ingest.replace_graph
+
+    def failing(store, article_id, quads):  # type: ignore[no-untyped-def]
+        if len(written) == 50:
+            raise RemoteStoreError("the SPARQL server at http://127.0.0.1:9 closed the connection")
+        written.append(article_id)
+        real(store, article_id, quads)
+
+    monkeypatch.setattr(kg.ingest, "replace_graph", failing)
+    started = time.monotonic()
+    store = tmp_path / "store"
+    result = CliRunner().invoke(app, ["ingest", str(corpus), "--store", str(store), "-j", "2"])
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "closed the connection (what was stored so far is kept; run again to continue)" in output
+    assert _figures(store)[0] == 50
