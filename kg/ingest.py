@@ -133,7 +133,6 @@ def ingest(
         partitions = local_extractions(todo(), workers)
     else:
         raise EngineError(f"unknown engine {engine!r}: local or dask")
-    bulk = engine == "dask" and isinstance(store, ox.Store)
     with tempfile.TemporaryDirectory(prefix="kg-partitions-") as staging:
         for number, partition in enumerate(partitions):
             graphs = []
@@ -144,8 +143,8 @@ def ingest(
                 graph = _article_graph(result, occasions, run, summary)
                 mark = prints.pop(result.article.id, "")
                 graphs.append((result.article.id, graph, mark))
-            if bulk:
-                _bulk_load(store, graphs, Path(staging) / f"part-{number:05d}.nq")  # type: ignore[arg-type]
+            if engine == "dask" and isinstance(store, ox.Store):
+                _bulk_load(store, graphs, Path(staging) / f"part-{number:05d}.nq")
             else:
                 for article_id, quads, mark in graphs:
                     replace_graph(store, article_id, [*quads, _marker(article_id, mark)])
