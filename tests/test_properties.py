@@ -23,6 +23,7 @@ from hypothesis import event, example, given, settings, target
 from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from test_formats import SUFFIX
 
 from kg.analyse import normalise
 from kg.extract import extract
@@ -35,14 +36,6 @@ from kg.records import Article, Extraction
 from kg.validate import validate
 
 LANGS = ("ar", "en", "fr")
-SUFFIX = {
-    "turtle": ".ttl",
-    "trig": ".trig",
-    "nquads": ".nq",
-    "ntriples": ".nt",
-    "rdfxml": ".rdf",
-    "jsonld": ".jsonld",
-}
 
 # ---------------------------------------------------------------------------------------------
 # Characters and text
